@@ -1,0 +1,45 @@
+# Public Health Performance Workbook
+#   make report   set up (virtual environment + install) and run the sample quarter
+#   make test     set up (including Debian's chromium for the browser tests) and run every test
+#   make lab      open JupyterLab on the workbook
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+QUARTER ?= 2022-23-Q3
+
+.PHONY: setup report test lab browser lint bench clean-outputs
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (phlib)" > /dev/null
+	touch $(STAMP)
+
+report: setup
+	$(BIN)/phreport run $(QUARTER)
+
+browser:
+	bash scripts/install-browser.sh
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lab: setup
+	$(BIN)/jupyter lab
+
+bench: setup
+	$(BIN)/python benchmarks/bench_quarter.py
+
+clean-outputs:
+	rm -rf outputs/20*
