@@ -1,0 +1,227 @@
+"""Which figures an indicator shows for a quarter: current, previous, target, RAG, change."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from phlib.periods import Quarter, parse_period
+from phlib.scorecard import COLUMNS, build_scorecard, red_without_actions
+from phlib.selection import cutoff, summarise
+
+Q3 = Quarter.parse("2022-23-Q3")
+
+
+def indicator(**fields):
+    base = dict(
+        indicator_id="x",
+        ref="",
+        title="Example",
+        service="sexual_health",
+        unit="percent",
+        decimals=1,
+        direction="higher",
+        target_kind="threshold",
+        target_value=90.0,
+        status="",
+        frequency="quarter",
+        lag_months=0,
+        publication="public",
+    )
+    base.update(fields)
+    return SimpleNamespace(**base)
+
+
+def frame(rows):
+    """Observations in the loader's tidy shape from (id, area, period, value, extra) tuples."""
+    records = []
+    for indicator_id, area, period_text, value, *extra in rows:
+        period = parse_period(period_text)
+        record = dict(
+            indicator_id=indicator_id,
+            area=area,
+            period=period.id,
+            period_kind=period.kind,
+            period_start=pd.Timestamp(period.start),
+            period_end=pd.Timestamp(period.end),
+            breakdown="",
+            value=np.nan if value is None else float(value),
+            numerator=np.nan,
+            denominator=np.nan,
+            target=np.nan,
+            stat_neighbour_mean=np.nan,
+            england_mean=np.nan,
+            comparator_period="",
+            note="",
+        )
+        if extra:
+            record.update(extra[0])
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+def test_cutoff_moves_back_by_whole_periods_of_the_frequency():
+    assert str(cutoff(Q3, "month", 0)) == "2022-12-31"
+    assert str(cutoff(Q3, "month", 2)) == "2022-10-31"
+    assert str(cutoff(Q3, "quarter", 2)) == "2022-12-31"
+    assert str(cutoff(Q3, "quarter", 6)) == "2022-06-30"
+
+
+def test_threshold_indicator_reads_quarter_and_previous_quarter():
+    obs = frame(
+        [
+            ("x", "a", "2022-23-Q2", 58.0),
+            (
+                "x",
+                "a",
+                "2022-23-Q3",
+                54.0,
+                {"stat_neighbour_mean": 57.0, "england_mean": 49.0, "comparator_period": "2021/22"},
+            ),
+            ("x", "a", "2022-23-Q4", 99.0),  # after the quarter: never used
+        ]
+    )
+    s = summarise(indicator(target_value=56.0), obs, Q3, "a")
+    assert (s.current, s.previous, s.target) == (54.0, 58.0, 56.0)
+    assert s.rag == "Amber"  # 54 is 3.6% below 56
+    assert s.change == "Declining"
+    assert (s.stat_neighbour_mean, s.england_mean, s.comparator_period) == (57.0, 49.0, "2021/22")
+    assert s.in_quarter and s.period_label == "Q3 2022/23"
+
+
+def test_lower_is_better_and_observation_target_overrides_catalogue():
+    obs = frame([("x", "a", "2022-23-Q2", 25.2), ("x", "a", "2022-23-Q3", 21.0, {"target": 30})])
+    s = summarise(indicator(direction="lower", target_value=10.0), obs, Q3, "a")
+    assert s.target == 30.0
+    assert s.rag == "Blue"  # 21 is 30% better than 30
+    assert s.change == "Improving"
+
+
+def test_missing_quarter_falls_back_to_latest_available_and_says_so():
+    obs = frame(
+        [
+            ("x", "a", "2022-23-Q1", 60.0),
+            ("x", "a", "2022-23-Q2", 61.0),
+            ("x", "a", "2022-23-Q3", None),
+        ]
+    )
+    s = summarise(indicator(), obs, Q3, "a")
+    assert s.current == 61.0 and s.previous == 60.0
+    assert not s.in_quarter
+    assert s.period_label == "Q2 2022/23 (latest available)"
+
+
+def test_monthly_indicator_with_two_month_lag_reports_october_at_q3():
+    months = ["2022-08", "2022-09", "2022-10", "2022-11", "2022-12"]
+    obs = frame([("x", "a", m, 10.0 + i) for i, m in enumerate(months)])
+    s = summarise(indicator(frequency="month", lag_months=2), obs, Q3, "a")
+    assert s.period == "2022-10"
+    assert (s.current, s.previous) == (12.0, 11.0)
+    assert "latest available" not in s.period_label  # October is inside Q3
+
+
+def test_no_target_uses_status_and_no_data_says_so():
+    obs = frame([("x", "a", "2022-23-Q3", 88.0), ("x", "a", "2022-23-Q2", 88.1)])
+    s = summarise(indicator(target_kind="none", target_value=np.nan, status="TBC"), obs, Q3, "a")
+    assert s.rag == "TBC" and s.change == "Declining"
+    empty = summarise(indicator(status="Baseline"), obs.iloc[0:0], Q3, "a")
+    assert empty.current is None and empty.rag == "Baseline" and empty.period_label == "No data"
+
+
+def test_annual_target_compares_year_to_date_total_with_pro_rata_target():
+    # 20,000 a year: 15,000 by the end of Q3. Year to date 2,500 + 2,777 + 3,564 = 8,841.
+    obs = frame(
+        [
+            ("hc", "a", "2022-23-Q1", 2500),
+            ("hc", "a", "2022-23-Q2", 2777),
+            ("hc", "a", "2022-23-Q3", 3564),
+        ]
+    )
+    ind = indicator(
+        indicator_id="hc", unit="count", decimals=0, target_kind="annual", target_value=20000.0
+    )
+    s = summarise(ind, obs, Q3, "a")
+    assert s.target == pytest.approx(15000.0)
+    assert s.target_label == "YTD target"
+    assert s.ytd_actual == pytest.approx(8841.0)
+    assert s.current == 3564.0 and s.previous == 2777.0
+    assert s.rag == "Red"  # 8,841 is 41% short of 15,000
+    assert s.change == "Improving"
+
+
+def test_annual_target_with_a_gap_in_the_year_has_no_year_to_date_total():
+    obs = frame([("hc", "a", "2022-23-Q2", 2777), ("hc", "a", "2022-23-Q3", 3564)])
+    ind = indicator(
+        indicator_id="hc",
+        unit="count",
+        decimals=0,
+        target_kind="annual",
+        target_value=20000.0,
+        status="",
+    )
+    s = summarise(ind, obs, Q3, "a")
+    assert s.ytd_actual is None
+    assert s.rag not in ("Red", "Amber", "Green", "Blue")
+
+
+def test_trajectory_follows_last_years_monthly_profile():
+    last_year = [f"2021-{m:02d}" for m in range(4, 13)] + [f"2022-0{m}" for m in (1, 2, 3)]
+    this_year = [f"2022-{m:02d}" for m in range(4, 13)]
+    # Last year: 10 a month for Apr-Sep, 30 a month for Oct-Mar (total 240).
+    rows = [("t", "a", m, 10 if i < 6 else 30) for i, m in enumerate(last_year)]
+    rows += [("t", "a", m, 20) for m in this_year]  # 9 months x 20 = 180 to date
+    ind = indicator(
+        indicator_id="t",
+        unit="count",
+        decimals=0,
+        frequency="month",
+        target_kind="trajectory",
+        target_value=np.nan,
+    )
+    s = summarise(ind, frame(rows), Q3, "a")
+    # Annual target defaults to last year's 240; by December last year had 60 + 90 = 150.
+    assert s.target == pytest.approx(150.0)
+    assert s.ytd_actual == pytest.approx(180.0)
+    assert s.rag == "Blue"
+
+
+def test_breakdown_rows_are_not_headline_values():
+    obs = frame(
+        [("x", "a", "2022-23-Q3", 54.0), ("x", "a", "2022-23-Q3", 30.0, {"breakdown": "Fenland"})]
+    )
+    assert summarise(indicator(), obs, Q3, "a").current == 54.0
+
+
+class FakeCatalogue:
+    def __init__(self, indicators):
+        self._indicators = indicators
+
+    def for_service(self, service):
+        return [i for i in self._indicators if i.service == service]
+
+
+def test_scorecard_has_a_row_per_indicator_and_area_and_lists_red_without_actions():
+    cat = FakeCatalogue(
+        [
+            indicator(indicator_id="x"),
+            indicator(indicator_id="y", target_value=50.0),
+            indicator(indicator_id="z", service="lifestyles"),
+        ]
+    )
+    obs = frame([(i, a, "2022-23-Q3", 60.0) for i in "xyz" for a in ("a", "b")])
+    card = build_scorecard(cat, obs, Q3, ["a", "b"], ["sexual_health"])
+    assert list(card.columns) == COLUMNS
+    assert sorted(zip(card.indicator_id, card.area, strict=True)) == [
+        ("x", "a"),
+        ("x", "b"),
+        ("y", "a"),
+        ("y", "b"),
+    ]
+    assert set(card[card.indicator_id == "x"].rag) == {"Red"}  # 60 vs 90
+    assert set(card[card.indicator_id == "y"].rag) == {"Blue"}  # 60 vs 50
+    actions = {("a", "sexual_health", "x"): "We will add clinics."}
+    blockers = red_without_actions(card, lambda a, s, i: actions.get((a, s, i), ""))
+    assert len(blockers) == 1 and "b/sexual_health" in blockers[0] and " x " in blockers[0]
