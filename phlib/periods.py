@@ -8,8 +8,7 @@ label), `.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives 
 
 Periods of any kind sort by `(start, end)`: the earlier start first and, of two starting on the
 same day, the shorter first. Equality and hashing are by kind and value; `shift(n)` moves `n`
-periods of the same kind. Two-digit years
-(`Q3 17/18`, `Jun 18`) mean 20YY.
+periods of the same kind. Text is read by `phlib.period_text`.
 
 >>> q = parse_period("Q3 2022/23")
 >>> q.id, q.label, q.financial_year, q.start, q.end
@@ -23,55 +22,22 @@ periods of the same kind. Two-digit years
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import total_ordering
 from typing import ClassVar
 
 from phlib.errors import PeriodError
+from phlib.period_text import (
+    MONTH_ABBREVIATIONS,
+    period_error,
+    read_financial_year,
+    read_month,
+    read_quarter,
+    read_short_id,
+)
 
 _MIN_YEAR, _MAX_YEAR = 1000, 9998  # first and last financial-year start years
-_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_NAMES = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_NAMES |= {name.lower(): i + 1 for i, name in enumerate(_ABBR)} | {"sept": 9}
-FORMS = {
-    "month": "2022-10, Oct 2022, October 2022 or 2022-10-01",
-    "quarter": "2022-23-Q3, 2022/23 Q3 or Q3 2022/23",
-    "financial year": "2022-23, 2022/23 or 2022/2023",
-}
-_FY = r"(\d{4}|\d{2})\s?[-/]\s?(\d{4}|\d{2})"
-_Q = r"(?:q|quarter)\s?(\d+)"
-_QUARTER_RES = (re.compile(rf"{_FY}[- ]?{_Q}"), re.compile(rf"{_Q}[- ]?{_FY}"))
-_MONTH_NUM = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
-_MONTH_NAME = re.compile(r"([a-z]+)\.?[- /]?'?(\d{4}|\d{2})")
-
-
-def _fail(text, kind: str, reason: str = "") -> PeriodError:
-    forms = FORMS[kind] if kind in FORMS else "; ".join(f"{k} {v}" for k, v in FORMS.items())
-    why = f": {reason}" if reason else ""
-    error = PeriodError(f"could not read {text!r} as a {kind}{why}. Write it as {forms}")
-    error.reason = reason
-    return error
-
-
-def _normal(text) -> str:
-    return " ".join(str(text).replace("\u2013", "-").replace("\u2014", "-").split()).lower()
-
-
-def _year(digits: str) -> int:
-    return int(digits) if len(digits) == 4 else 2000 + int(digits)
-
-
-def _financial_year(first: str, second: str, text, kind: str) -> FinancialYear:
-    start = _year(first)
-    follows = int(second) == (start + 1 if len(second) == 4 else (start + 1) % 100)
-    if not follows or (len(first) == 2 and len(second) == 4):
-        reason = (
-            f"the second year must be the one after {start} (as in {start}/{(start + 1) % 100:02d})"
-        )
-        raise _fail(text, kind, reason)
-    return FinancialYear(start)
 
 
 @total_ordering
@@ -163,10 +129,7 @@ class FinancialYear(_Period):
     def parse(cls, text) -> FinancialYear:
         if isinstance(text, cls):
             return text
-        found = re.fullmatch(_FY, _normal(text))
-        if not isinstance(text, str) or not found:
-            raise _fail(text, "financial year")
-        return _financial_year(*found.groups(), text, "financial year")
+        return _build(cls, read_financial_year(text), text)
 
 
 @dataclass(frozen=True, repr=False)
@@ -215,19 +178,7 @@ class Quarter(_Period):
     def parse(cls, text) -> Quarter:
         if isinstance(text, cls):
             return text
-        s = _normal(text) if isinstance(text, str) else ""
-        for pattern in _QUARTER_RES:
-            found = pattern.fullmatch(s)
-            if found:
-                groups = found.groups()
-                first, second, number = (
-                    groups if pattern is _QUARTER_RES[0] else groups[1:] + groups[:1]
-                )
-                year = _financial_year(first, second, text, "quarter")
-                if not 1 <= int(number) <= 4:
-                    raise _fail(text, "quarter", f"quarters are numbered 1 to 4, not {number}")
-                return cls(year.start_year, int(number))
-        raise _fail(text, "quarter")
+        return _build(cls, read_quarter(text), text)
 
 
 @dataclass(frozen=True, repr=False)
@@ -254,7 +205,9 @@ class Month(_Period):
         FinancialYear(self.calendar_year if m >= 4 else self.calendar_year - 1)
 
     id = property(lambda self: f"{self.calendar_year:04d}-{self.calendar_month:02d}")
-    label = property(lambda self: f"{_ABBR[self.calendar_month - 1]} {self.calendar_year}")
+    label = property(
+        lambda self: f"{MONTH_ABBREVIATIONS[self.calendar_month - 1]} {self.calendar_year}"
+    )
     month_of_year = property(lambda self: (self.calendar_month - 4) % 12 + 1)
     months_elapsed = month_of_year
     year = property(lambda self: FinancialYear.containing(self.start))
@@ -287,19 +240,17 @@ class Month(_Period):
             return text
         if isinstance(text, date):
             return cls.containing(text)
-        s = _normal(text) if isinstance(text, str) else ""
-        found = _MONTH_NUM.fullmatch(s)
-        if found:
-            year, month, day = found.groups()
-            try:
-                date(int(year), int(month), int(day or 1))
-            except ValueError as exc:
-                raise _fail(text, "month", str(exc)) from None
-            return cls(int(year), int(month))
-        found = _MONTH_NAME.fullmatch(s)
-        if found and found.group(1) in _NAMES:
-            return cls(_year(found.group(2)), _NAMES[found.group(1)])
-        raise _fail(text, "month")
+        return _build(cls, read_month(text), text)
+
+
+def _build(cls, numbers, text):
+    """The period `cls(*numbers)` read from `text`, or a PeriodError quoting the text."""
+    if numbers is None:
+        raise period_error(text, {"year": "financial year"}.get(cls.kind, cls.kind))
+    try:
+        return cls(*numbers) if isinstance(numbers, tuple) else cls(numbers)
+    except PeriodError as exc:
+        raise period_error(text, cls.kind, str(exc)) from None
 
 
 def _month_at(start_year: int, position: int) -> Month:
@@ -325,25 +276,16 @@ def parse_period(text) -> Month | Quarter | FinancialYear:
         return text
     if isinstance(text, date):
         return Month.containing(text)
-    s = _normal(text) if isinstance(text, str) else ""
-    found = re.fullmatch(r"(\d{4})-(\d{2})", s)
-    if found:
-        start, tail = int(found.group(1)), int(found.group(2))
-        is_year, is_month = tail == (start + 1) % 100, 1 <= tail <= 12
-        if is_year and is_month:
-            raise _fail(
-                text, "period", f"it could be {_ABBR[tail - 1]} {start} or {start}/{tail:02d}"
-            )
-        if is_year or is_month:
-            return FinancialYear(start) if is_year else Month(start, tail)
-        raise _fail(text, "period", f"{tail:02d} is neither a month nor the year after {start}")
+    short = read_short_id(text)
+    if short:
+        return _build(Month if short[0] == "month" else FinancialYear, short[1], text)
     reasons = []
     for cls in (Quarter, Month, FinancialYear):
         try:
             return cls.parse(text)
         except PeriodError as error:
-            reasons += [error.reason] if error.reason else []
-    raise _fail(text, "period", "; ".join(dict.fromkeys(reasons)))
+            reasons += [error.reason] if getattr(error, "reason", "") else []
+    raise period_error(text, "period", "; ".join(dict.fromkeys(reasons)))
 
 
 def quarter_of(day: date) -> Quarter:

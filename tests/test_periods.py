@@ -1,4 +1,4 @@
-"""Tests for phlib.periods: parsing every accepted and rejected form, and period arithmetic."""
+"""Tests for phlib.periods and phlib.period_text: every accepted and rejected form, arithmetic."""
 
 from datetime import date, datetime
 
@@ -7,6 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phlib.errors import PeriodError
+from phlib.period_text import (
+    MONTH_ABBREVIATIONS,
+    read_financial_year,
+    read_month,
+    read_quarter,
+    read_short_id,
+)
 from phlib.periods import (
     FinancialYear,
     Month,
@@ -329,3 +336,23 @@ def test_shift_matches_repeated_steps(quarter, n):
         stepped = stepped.next() if n > 0 else stepped.previous()
     assert quarter.shift(n) == stepped
     assert len(quarters_between(min(quarter, stepped), max(quarter, stepped))) == abs(n) + 1
+
+
+# --- the text readers -----------------------------------------------------------------------
+
+
+def test_readers_return_none_for_other_forms():
+    assert read_quarter("2022-10") is None and read_month("Q3 2022/23") is None
+    assert read_financial_year("Oct 2022") is None and read_short_id("2022/23") is None
+    assert read_month(None) is None and read_quarter(20223) is None
+
+
+@pytest.mark.parametrize("text", ["0999-10", "Q1 0999/00", "Apr 0999"])
+def test_out_of_range_years_quote_the_text(text):
+    with pytest.raises(PeriodError, match=f"could not read '{text}'.*1000-9998"):
+        parse_period(text)
+
+
+def test_month_names_do_not_depend_on_locale():
+    assert MONTH_ABBREVIATIONS[0] == "Jan" and MONTH_ABBREVIATIONS[8] == "Sep"
+    assert [Month(2022, n).label[:3] for n in range(1, 13)] == list(MONTH_ABBREVIATIONS)
