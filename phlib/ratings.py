@@ -9,13 +9,14 @@ the rating is **Red** when gap < -10% (off target by more than 10%), **Amber** w
 -10% <= gap < 0 (off target by 10% or less), **Green** when 0 <= gap <= 5% (on target, up to
 5% over) and **Blue** when gap > 5%. So exactly 10% off is Amber and exactly 5% over is Green.
 The arithmetic is decimal (each number is read as it prints), so 54.0 against 60.0 is exactly
-10% off and Amber, without float error.
+10% off and Amber; and a gap within one part in a billion of a boundary counts as on it, so the
+float error of a computed target (0.1 + 0.2 against 0.3) cannot change a rating.
 
 When no rating can be computed the indicator's status is shown instead (`Baseline`,
 `Contextual`, `In Development` or `TBC`), or `TBC` when it has none: that is when the target or
 the current value is missing, or when the indicator has no direction (on or off target is then
-undefined). A target of zero has no relative gap; the limit of the rule is used: equal is Green,
-any amount better is Blue, any amount worse is Red.
+undefined). A target of zero has no relative gap; the limit of the rule is used: equal (within
+one billionth) is Green, any amount better is Blue, any amount worse is Red.
 
 >>> rag_rating(54.0, 60.0, "higher"), rag_rating(63.0, 60.0, "higher"), rag_rating(64, 60, "up")
 ('Amber', 'Green', 'Blue')
@@ -54,6 +55,7 @@ DIRECTIONS = {
     "none": None,
 }
 _AMBER_FROM, _BLUE_ABOVE = Decimal("-0.10"), Decimal("0.05")
+_TOLERANCE = Decimal("1e-9")  # gaps this close to a boundary count as on it
 
 
 def normalise_direction(direction) -> str | None:
@@ -120,14 +122,14 @@ def rag_rating(current, target, direction, status=None) -> str:
         return shown
     now, goal = _decimal(current, "current"), _decimal(target, "target")
     better = now - goal if way == "higher" else goal - now
-    if goal == 0:
-        return "Green" if better == 0 else ("Blue" if better > 0 else "Red")
-    gap = better / abs(goal)
-    if gap < _AMBER_FROM:
+    gap = better if goal == 0 else better / abs(goal)
+    if goal == 0 and abs(gap) > _TOLERANCE:
+        return "Blue" if gap > 0 else "Red"
+    if gap < _AMBER_FROM - _TOLERANCE:
         return "Red"
-    if gap < 0:
+    if gap < -_TOLERANCE:
         return "Amber"
-    return "Green" if gap <= _BLUE_ABOVE else "Blue"
+    return "Green" if gap <= _BLUE_ABOVE + _TOLERANCE else "Blue"
 
 
 def round_half_up(value, decimals: int = 1) -> Decimal:
