@@ -116,3 +116,7 @@ class RunLockedError(PhlibError):
 
 class ExecutionError(PhlibError):
     """One or more notebooks failed to execute or export."""
+
+
+class PrintError(PhlibError):
+    """An annex could not be printed to PDF (no browser, or the page is not self-contained)."""
