@@ -10,7 +10,12 @@ moving range) and flags special-cause points by four rules:
   (every point of the run is flagged). Two equal consecutive values end a trend;
 - ``two_of_three``: 2 of 3 consecutive points beyond two sigma on the same side, that is in
   the outer third between the mean and a limit or beyond it (sigma = 2.66 / 3 × average
-  moving range); the points beyond two sigma are flagged.
+  moving range); the points beyond two sigma are flagged, the third point may be anywhere.
+
+Each flagged point gets a ``signal``, "high" or "low": the side of the limit, run or
+two-sigma line, or the direction of a trend. Where a trend disagrees with the side of the
+mean (a rising run below the mean) the side of the mean wins. The icons read the signal of
+the latest point.
 
 Limits are as the Making Data Count Excel tools calculate them: no moving range is screened
 out (pass ``screen_outliers=True`` to drop moving ranges above 3.267 × their average first).
@@ -190,7 +195,10 @@ def spc(values, baseline: int | None = None, *, screen_outliers: bool = False) -
     False
     """
     series = values.copy() if isinstance(values, pd.Series) else pd.Series(list(values))
-    series = pd.to_numeric(series, errors="raise").astype(float)
+    try:
+        series = pd.to_numeric(series, errors="raise").astype(float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"SPC values must be numbers or blank: {err}") from None
     present = series.dropna()
     y = present.to_numpy()
     if baseline is not None and (

@@ -107,6 +107,8 @@ def test_two_of_three_beyond_two_sigma():
     low = spc(BASE + [7, 7.2, 11], baseline=14)
     assert flagged(low, "two_of_three") == [14, 15]
     assert variation_icon(low, "higher") == "Common cause"  # the latest point is not flagged
+    across = spc(BASE + [15, 8, 15], baseline=14)  # the third point may be below the mean
+    assert flagged(across, "two_of_three") == [14, 16]
     spread = spc(BASE + [15, 11, 11, 15], baseline=14)
     assert flagged(spread, "two_of_three") == []
     opposite = spc(BASE + [15, 7, 11], baseline=14)
@@ -139,6 +141,11 @@ def test_enough_data_flag_instead_of_an_error():
     empty = spc([])
     assert empty.points.empty and empty.latest is None
     assert variation_icon(empty, "lower") == "Common cause"
+
+
+def test_non_numbers_are_refused_clearly():
+    with pytest.raises(ValueError, match="SPC values must be numbers or blank"):
+        spc([1, 2, "three"])
 
 
 def test_missing_values_are_skipped_not_flagged():
