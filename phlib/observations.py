@@ -79,13 +79,15 @@ def _numbers(row: dict, unit: str | None, problem) -> dict[str, float]:
             problem(column, f"the {column} is a percentage outside 0 to 100", fix)
         elif unit in ("count", "per_1000", "per_100000") and number < 0:
             kind = "count" if unit == "count" else "rate"
-            problem(column, f"the {column} is a {kind} and cannot be negative", "check the figure")
+            fix = f"enter the figure as 0 or more, {_NOT_AVAILABLE}"
+            problem(column, f"the {column} is a {kind} and cannot be negative", fix)
         elif unit == "count" and column == "value" and not number.is_integer():
-            problem(column, "the value is a count and must be a whole number", "check the figure")
+            fix = "enter a whole number: counts have no decimal places"
+            problem(column, "the value is a count and must be a whole number", fix)
     num, den = values["numerator"], values["denominator"]
     for column, number in (("numerator", num), ("denominator", den)):
         if number < 0:
-            problem(column, f"the {column} cannot be negative", "check the figure")
+            problem(column, f"the {column} cannot be negative", "enter the figure as 0 or more")
     if den == 0:
         fix = "correct the denominator, or leave value, numerator and denominator blank"
         problem(

@@ -162,7 +162,15 @@ def _read_csv(path: Path, expected: set[str]) -> RawTable:
     except csv.Error as exc:
         fix = 'check the quotes on that line: a value with a quote in it is written "like ""this"""'
         return _empty(file, f"the file is not valid CSV ({exc})", fix, row=len(rows) + 1)
-    table = build_table(file, rows, expected)
+    header_row = find_header(rows, expected) or 0
+    width = len(rows.get(header_row, []))
+    fix = 'put double quotes around values that hold a comma, e.g. "per 100,000"'
+    too_long = [
+        Problem(file, f"the row has {len(cells)} values but the header has {width}", fix, n)
+        for n, cells in rows.items()
+        if header_row < n and len(cells) > width
+    ]
+    table = build_table(file, rows, expected, extra_problems=too_long)
     table.encoding = encoding
     return table
 
@@ -201,7 +209,7 @@ def build_table(file, rows, expected, letter=None, extra_problems=()) -> RawTabl
         where = f"cell {letter(i)}{header_row}" if letter else f"column {i + 1}"
         used = [n for n, cells in data.items() if i < len(cells) and cells[i]]
         if not name:
-            if used:
+            if used and (letter or i < len(header)):  # CSV rows past the header: see _read_csv
                 message = f"{where} has values (first in row {used[0]}) but no header"
                 fix = "type a header for that column, or delete the column"
                 problems.append(Problem(file, message, fix, row=used[0]))

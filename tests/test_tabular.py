@@ -296,3 +296,13 @@ def test_cell_text_and_helpers():
     assert find_header({1: [""], 2: ["Title"], 3: ["area"]}, {"area"}) == 3
     assert find_header({1: ["Title"], 2: ["x"]}, {"area"}) == 1
     assert find_header({}, {"area"}) is None
+
+
+def test_a_row_longer_than_the_header_is_reported(tmp_path):
+    path = tmp_path / "catalogue.csv"
+    path.write_text("id,title,unit\na,Rate per 100,000 people,per_100000\nb,Count,count\n")
+    problems = read_table(path).problems
+    assert [(p.row, p.message) for p in problems if p.row == 2] == [
+        (2, "the row has 4 values but the header has 3")
+    ]
+    assert "double quotes" in problems[0].fix
