@@ -2,7 +2,8 @@
 
 A KPI table reads as the printed annexes do: the measure, its threshold (or target), then one
 column per period. A rated cell shows its RAG word beside the value (``73% Red``) as well as
-its colour. Missing values show ``N/A``. Every text from data is escaped. A Styler's own HTML
+its colour. Missing values show ``N/A``; a value given as ``"*"`` is suppressed and shows
+``*`` with no rating. Every text from data is escaped. A Styler's own HTML
 lacks header scopes, so show tables with `table_html`, which adds ``scope="col"`` to the column
 headers, makes each row's first cell a ``<th scope="row">`` and drops the ids and empty style.
 
@@ -26,7 +27,7 @@ from html.parser import HTMLParser
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from phlib.formatting import MISSING, check_unit, format_number, format_value
+from phlib.formatting import MISSING, SUPPRESSED, check_unit, format_number, format_value
 from phlib.markup import esc
 from phlib.numbering import figure_label, numbered_caption
 from phlib.style import rag_class
@@ -40,7 +41,7 @@ class KpiRow:
 
     measure: str
     target: float | None
-    values: Mapping[str, float | None]
+    values: Mapping[str, float | str | None]  # a value, None (missing) or "*" (suppressed)
     unit: str = "percent"
     decimals: int | None = None
     rags: Mapping[str, str] = field(default_factory=dict)
@@ -69,6 +70,8 @@ def _styler(frame: pd.DataFrame, cell_classes: pd.DataFrame, caption: str, css: 
 
 
 def _rated(value, unit: str, decimals, rag) -> tuple[str, str]:
+    if isinstance(value, str) and value.strip() == SUPPRESSED:
+        return SUPPRESSED, "value suppressed"  # no rating: it would hint at the number
     text = esc(format_value(value, unit, decimals))
     word = str(rag).strip() if rag is not None else ""
     if text == MISSING or not word:

@@ -108,6 +108,17 @@ def test_missing_values_show_na_and_carry_no_rating():
     assert "rag-red" not in str(table)
 
 
+def test_suppressed_values_show_star_without_rating():
+    row = KpiRow(
+        "Chlamydia treated", 95, {"Q1": "*", "Q2": 96.0}, "percent", 0, {"Q1": "Red", "Q2": "Green"}
+    )
+    table = parse(kpi_table([row], ["Q1", "Q2"], "x")).find("table")
+    assert grid(table)[1] == ["Chlamydia treated", "95%", "*", "96% Green"]
+    assert "rag-red" not in str(table) and "Red" not in table.get_text()
+    with pytest.raises(TypeError, match="'12'"):
+        kpi_table([KpiRow("m", 1, {"Q1": "12"})], ["Q1"], "x")
+
+
 def test_target_text_when_no_numeric_target_and_counts_format():
     row = KpiRow("Contacts per 100,000", None, {"Q3": 3552.5}, "per_100000", 1, target_text="TBC")
     other = KpiRow("Quitters", None, {"Q3": 1234}, "count", 0)
