@@ -168,15 +168,27 @@ def read_cell(text: str) -> CellText:
     return CellText(commentary, actions, seen_marker)
 
 
+def _metadata(cell, name: str, default):
+    metadata = cell.get("metadata")
+    value = metadata.get(name, default) if isinstance(metadata, dict) else default
+    return value if isinstance(value, type(default)) else default
+
+
 def is_narrative(cell) -> bool:
     """True for a Markdown cell tagged `narrative`."""
-    return cell.get("cell_type") == "markdown" and TAG in cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "markdown" and TAG in _metadata(cell, "tags", [])
 
 
 def cell_key(cell) -> str | None:
     """The key a narrative cell names in its metadata, if any."""
-    key = cell.get("metadata", {}).get("phlib", {}).get("narrative_key")
+    key = _metadata(cell, "phlib", {}).get("narrative_key")
     return key if isinstance(key, str) else None
+
+
+def cell_hash(cell) -> str | None:
+    """The hash of the text injected into a narrative cell at the last run, if any."""
+    value = _metadata(cell, "phlib", {}).get("narrative_hash")
+    return value if isinstance(value, str) else None
 
 
 def narrative_keys(nb) -> list[str]:

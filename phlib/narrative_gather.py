@@ -34,7 +34,15 @@ import nbformat
 
 from phlib import atomic
 from phlib.errors import NarrativeError, Problem
-from phlib.narrative_cells import cell_key, cell_text, is_narrative, read_cell, source_of, text_hash
+from phlib.narrative_cells import (
+    cell_hash,
+    cell_key,
+    cell_text,
+    is_narrative,
+    read_cell,
+    source_of,
+    text_hash,
+)
 from phlib.narratives import (
     CARRIED,
     KEY_RE,
@@ -110,7 +118,7 @@ def merge(nb, doc: NarrativeDoc, known_keys: Iterable[str] | None = None, memory
         if not is_narrative(cell):
             continue
         key, text = cell_key(cell), source_of(cell)
-        injected = cell.get("metadata", {}).get("phlib", {}).get("narrative_hash")
+        injected = cell_hash(cell)
         current = text_hash(text)
         seen = memory.get(key) if isinstance(memory.get(key), dict) else {}
         seen = seen if seen.get("injected") == injected else {}

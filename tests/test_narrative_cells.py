@@ -347,3 +347,17 @@ def test_gathering_into_a_store_file_that_was_deleted_recreates_it(run):
     result = gather(notebook, store)
     assert result.written and result.unknown == ["sh_a"]
     assert load(store).sections["sh_a"].commentary == "Still here."
+
+
+def test_malformed_cell_metadata_does_not_stop_a_gather(run):
+    store, notebook = run
+    nb = nbformat.read(notebook, as_version=4)
+    odd = nbformat.v4.new_markdown_cell("Odd metadata text.")
+    odd.metadata = {"tags": ["narrative"], "phlib": "not a mapping"}
+    untagged = nbformat.v4.new_markdown_cell("Ordinary Markdown, not a narrative.")
+    untagged.metadata = {"tags": "narrative"}
+    nb.cells += [odd, untagged]
+    nbformat.write(nb, notebook)
+    result = gather(notebook, store)
+    assert result.unknown == ["unkeyed_cell_7"]
+    assert load(store).sections["unkeyed_cell_7"].commentary == "Odd metadata text."

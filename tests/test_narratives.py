@@ -445,7 +445,7 @@ def test_killed_writer_leaves_a_complete_store_file(tmp_path):
         proc.wait()
         proc.stdout.close()
         assert render(load(path)) in complete
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 20
     # a killed writer may leave its temporary file behind, never a partial store file
     assert {p.name for p in tmp_path.iterdir()} - {
         p.name for p in tmp_path.glob(atomic.TEMP_GLOB)
@@ -464,14 +464,14 @@ def _corpus_table():
     rows = []
     for line in (CORPUS / "README.md").read_text().splitlines():
         cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0].endswith(".md"):
+        if len(cells) == 4 and cells[0].endswith((".md", ".txt")):
             rows.append((cells[0], [int(r) for r in cells[2].split(",")], cells[3]))
     return rows
 
 
 def test_the_corpus_table_names_every_broken_file():
     listed = {name for name, _, _ in _corpus_table()}
-    assert listed == {p.name for p in CORPUS.glob("*.md")} - {"README.md"}
+    assert listed == {p.name for p in CORPUS.iterdir()} - {"README.md"}
     assert len(listed) >= 4
 
 
