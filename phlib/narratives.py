@@ -44,15 +44,20 @@ lines at the start and end of the text are dropped; every other character is kep
 When editing a carried-forward section in this file by hand, change its status line to
 `Status: written`.
 
+Anything else — text before the first section other than the title, an unknown `###` heading,
+a repeated key or sub-heading, a key with other characters, an unknown status — is broken
+structure: `parse` raises one `NarrativeError` listing every problem with its line number.
+
+Reading is forgiving where nothing can be lost: a missing `Status:` line is taken from the
+text (`written` or `missing`), sub-headings may be in any case, and the title may use `-` or `–`
+for `—`; `render` writes the canonical form back. Area and service keys are
+`[a-z0-9]+(_[a-z0-9]+)*` so that the title reads back to the same keys.
+
 The pieces: `phlib.narrative_doc` holds `Section`, `NarrativeDoc` and `render`;
 `phlib.narrative_parser` holds `parse`; this module gathers them and adds the store's files
 (`store_path`, `store_files`, `load`, `save`, `check_keys`); `phlib.narrative_review` carries a
 quarter forward and lists what needs review; `phlib.narrative_cells` links sections to notebook
 cells.
-
-Anything else — text before the first section other than the title, an unknown `###` heading,
-a repeated key or sub-heading, a key with other characters, an unknown status — is broken
-structure: `parse` raises one `NarrativeError` listing every problem with its line number.
 
 >>> doc = NarrativeDoc("2022-23-Q3", "cambridgeshire", "sexual_health", {
 ...     "summary": Section("summary", "Uptake *rose*.\\n\\n## Not a section", None)})

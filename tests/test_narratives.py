@@ -483,3 +483,13 @@ def test_each_broken_file_is_reported_on_its_rows(name, rows, message):
     assert [p.row for p in problems] == rows
     assert message in problems[0].message
     assert all(p.file == str(CORPUS / name) and p.fix for p in problems)
+
+
+def test_forgiving_reading_renders_back_in_canonical_form():
+    text = "# Sexual Health - Cambridgeshire – 2022/23 Q3\n## a\n### commentary\nText.\n"
+    doc = parse(text)
+    assert (doc.quarter, doc.area, doc.service) == ("2022-23-Q3", "cambridgeshire", "sexual_health")
+    assert render(doc) == (
+        "# Sexual health — Cambridgeshire — Q3 2022/23\n\n## a\nStatus: written\n\n"
+        "### Commentary\n\nText.\n"
+    )
