@@ -24,7 +24,7 @@ what is wrong and how to fix it. A blank value on its own means "not available" 
 from __future__ import annotations
 
 import os
-from functools import partial
+from functools import lru_cache, partial
 
 import pandas as pd
 
@@ -101,13 +101,19 @@ def _numbers(row: dict, unit: str | None, problem) -> dict[str, float]:
     return values
 
 
+@lru_cache(maxsize=4096)
+def _read_period(text: str) -> tuple[str, str, pd.Timestamp, pd.Timestamp]:
+    period = parse_period(text)
+    return period.id, period.kind, pd.Timestamp(period.start), pd.Timestamp(period.end)
+
+
 def _period(text: str, column: str, problem):
     if not text:
         if column == "period":
             problem(column, "the period is blank", f"write {PERIOD_FORMS}")
         return None
     try:
-        return parse_period(text)
+        return _read_period(text)
     except PeriodError as exc:
         reason = getattr(exc, "reason", "")
         problem(column, f"the {column} cannot be read" + (f": {reason}" if reason else ""),
@@ -134,12 +140,10 @@ def _check_row(row: dict, catalogue, units: dict, problem) -> dict:
     comparator = _period(row.get("comparator_period", ""), "comparator_period", problem)
     record = {"indicator_id": iid, "area": area, "breakdown": row.get("breakdown", "")}
     record |= _numbers(row, units.get(iid), problem)
+    record |= dict(zip(("period", "period_kind", "period_start", "period_end"),
+                       period or (None, None, pd.NaT, pd.NaT), strict=True))  # fmt: skip
     record |= {
-        "period": period.id if period else None,
-        "period_kind": period.kind if period else None,
-        "period_start": pd.Timestamp(period.start) if period else pd.NaT,
-        "period_end": pd.Timestamp(period.end) if period else pd.NaT,
-        "comparator_period": comparator.id if comparator else "",
+        "comparator_period": comparator[0] if comparator else "",
         "note": row.get("note", ""),
     }
     return record
@@ -174,7 +178,9 @@ def load_observations(path_or_paths, catalogue) -> pd.DataFrame:
             problems.append(Problem(table.file, "the file has no data rows", fix))
         if any(name not in table.columns for name in REQUIRED):
             continue  # the missing column is reported; row checks would only repeat it
-        for number, row in table.frame.to_dict("index").items():
+        columns = [table.frame[name].tolist() for name in table.columns]
+        for number, values in zip(table.frame.index, zip(*columns, strict=True), strict=True):
+            row = dict(zip(table.columns, values, strict=True))
             problem = partial(_report, problems, table, number, row)
             record = _check_row(row, catalogue, units, problem)
             key = (record["indicator_id"], record["area"], record["period"], record["breakdown"])
@@ -195,5 +201,5 @@ def load_observations(path_or_paths, catalogue) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=COLUMNS)
     frame[list(NUMERIC)] = frame[list(NUMERIC)].astype(float)
     for column in ("period_start", "period_end"):
-        frame[column] = pd.to_datetime(frame[column])
+        frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
     return frame.astype({"source_row": int})

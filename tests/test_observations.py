@@ -74,6 +74,7 @@ def test_a_valid_file_becomes_a_tidy_frame(tmp_path, catalogue):
     assert obs["source_row"].tolist() == [2, 3, 4, 5, 6]
     assert set(obs["source_file"]) == {str(tmp_path / "obs.csv")}
     assert str(obs["value"].dtype) == "float64"
+    assert str(obs["period_start"].dtype) == "datetime64[ns]"
 
 
 def test_several_files_csv_and_excel_are_combined(tmp_path, catalogue):
