@@ -1,0 +1,200 @@
+"""Fixtures of the browser tests: the sample quarter's real outputs, and Chromium with no network.
+
+`quarter_outputs` runs `phreport run 2022-23-Q3 --workers 2` once per test session in a
+temporary copy of the project (notebooks, parameters, data, narratives) and gives the outputs
+folder. `browser` is one headless Chromium (Debian's, driven by Playwright) for the session;
+`visit` opens a page from a file:// address in a fresh context where every request that is
+not file: or data: is aborted and recorded. A missing Chromium or poppler-utils FAILS the
+tests with the fix (`make browser`): these tests never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from phlib.errors import PrintError
+from phlib.pdf import block_network, find_chromium, launch
+
+PROJECT = Path(__file__).resolve().parents[2]
+QUARTER = "2022-23-Q3"
+QUARTER_LABEL = "Q3 2022/23"
+COPIED = ("notebooks", "parameters", "data", "narratives")
+SCREENSHOTS = PROJECT / "outputs" / "screenshots"
+RUN_TIMEOUT = 900
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def phreport_command() -> list[str]:
+    """The phreport of this virtual environment (or `python -m phlib.cli` when not installed)."""
+    script = Path(sys.executable).with_name("phreport")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "phlib.cli"]
+
+
+def run_phreport(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run phreport in `project`; fail the test with its output when it does not succeed."""
+    command = [*phreport_command(), *args]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    done = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(command[-len(args) - 1 :])}` in {project} exited with "
+            f"{done.returncode}\n--- stdout\n{done.stdout[-4000:]}\n--- stderr\n"
+            f"{done.stderr[-4000:]}",
+            pytrace=False,
+        )
+    return done
+
+
+@pytest.fixture(scope="session")
+def quarter() -> str:
+    """The sample quarter's id."""
+    return QUARTER
+
+
+@pytest.fixture(scope="session")
+def quarter_label() -> str:
+    """The sample quarter as people read it."""
+    return QUARTER_LABEL
+
+
+@pytest.fixture(scope="session")
+def phreport():
+    """`phreport(project, *args)` runs the CLI in a folder and fails the test if it fails."""
+    return run_phreport
+
+
+@pytest.fixture(scope="session")
+def project_copy(tmp_path_factory) -> Path:
+    """A temporary copy of the project's inputs, where phreport may write outputs/."""
+    root = tmp_path_factory.mktemp("project")
+    missing = [name for name in COPIED if not (PROJECT / name).is_dir()]
+    if missing:
+        pytest.fail(f"the project has no {', '.join(missing)} folder(s) in {PROJECT}")
+    for name in COPIED:
+        shutil.copytree(
+            PROJECT / name, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
+    return root
+
+
+@pytest.fixture(scope="session")
+def quarter_outputs(project_copy) -> Path:
+    """outputs/2022-23-Q3 of the sample quarter, made by the real `phreport run` once."""
+    reuse = os.environ.get("PHREPORT_TEST_OUTPUTS")
+    if reuse:
+        return Path(reuse) / QUARTER
+    run_phreport(project_copy, "run", QUARTER, "--workers", "2")
+    folder = project_copy / "outputs" / QUARTER
+    if not (folder / "index.html").is_file():
+        pytest.fail(f"`phreport run {QUARTER}` succeeded but wrote no {folder}/index.html")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def annex_paths(quarter_outputs) -> list[Path]:
+    """Every area's annex.html."""
+    found = sorted(quarter_outputs.glob("*/annex.html"))
+    assert found, f"no <area>/annex.html in {quarter_outputs}"
+    return found
+
+
+@pytest.fixture(scope="session")
+def service_paths(quarter_outputs) -> list[Path]:
+    """Every service page (<area>/<service>.html)."""
+    found = sorted(p for p in quarter_outputs.glob("*/*.html") if p.name != "annex.html")
+    assert found, f"no <area>/<service>.html in {quarter_outputs}"
+    return found
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's chromium; its absence fails the test with how to install it."""
+    try:
+        return find_chromium()
+    except PrintError as exc:
+        pytest.fail(f"The browser tests need Chromium: {exc}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = launch(playwright, chromium_path)
+    except PrintError as exc:
+        playwright.stop()
+        pytest.fail(str(exc), pytrace=False)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@dataclass
+class Visit:
+    """A page opened offline, with everything that went wrong while it loaded."""
+
+    page: object
+    path: Path
+    blocked: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Every load problem, one line each, naming the page."""
+        lines = [f"blocked request to {url}" for url in self.blocked]
+        lines += [
+            f"failed request: {url} ({why})" for url, why in self.failed if url not in self.blocked
+        ]
+        lines += [f"console error: {text}" for text in self.console_errors]
+        lines += [f"script error: {text}" for text in self.page_errors]
+        return [f"{self.path.name}: {line}" for line in lines]
+
+
+@pytest.fixture(scope="module")
+def visit(browser):
+    """Open HTML files offline: `visit(path, media="screen")` returns a loaded `Visit`."""
+    contexts = []
+
+    def open_page(path: Path, media: str = "screen") -> Visit:
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        seen = Visit(page, Path(path))
+        block_network(page, seen.blocked)
+        page.on(
+            "requestfailed",
+            lambda request: seen.failed.append((request.url, str(request.failure))),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                seen.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
+        page.emulate_media(media=media)
+        page.goto(Path(path).resolve().as_uri(), wait_until="load")
+        return seen
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """outputs/screenshots of the project (git-ignored), for people to review."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
