@@ -33,18 +33,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 
+from phlib import style
 from phlib.periods import FinancialYear, parse_period
 
 RATINGS = ("Red", "Amber", "Green", "Blue")  # worst to best
 STATUSES = ("Baseline", "Contextual", "In Development", "TBC")
 RAG_ORDER = RATINGS + STATUSES
-RAG_COLOURS = {  # each at least 4.5:1 against white, so white text on them is readable too
-    "Red": "#D4351C",
-    "Amber": "#B35C00",
-    "Green": "#00703C",
-    "Blue": "#1D70B8",
-    **dict.fromkeys(STATUSES, "#505A5F"),
-}
+RAG_COLOURS = style.RAG_COLOURS  # one palette for the project, kept in phlib.style
 DIRECTIONS = {
     "higher": "higher",
     "up": "higher",
@@ -255,16 +250,9 @@ def cumulative_actual(monthly_values):
 
 
 def contrast_ratio(colour: str, background: str = "#FFFFFF") -> float:
-    """The WCAG 2 contrast ratio of two `#RRGGBB` colours, from 1 to 21.
+    """The WCAG 2 contrast ratio of two `#RRGGBB` colours, from 1 to 21 (see `phlib.style`).
 
-    >>> round(contrast_ratio("#000000"), 1), round(contrast_ratio(RAG_COLOURS["Amber"]), 2)
-    (21.0, 4.72)
+    >>> round(contrast_ratio("#000000"), 1), round(contrast_ratio(RAG_COLOURS["Amber"]), 1)
+    (21.0, 6.3)
     """
-
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    light, dark = sorted([luminance(colour), luminance(background)], reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+    return style.contrast_ratio(colour, background)
