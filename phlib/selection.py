@@ -113,7 +113,7 @@ def _year_to_date(series: pd.DataFrame, period) -> float | None:
     return float(sum(values))
 
 
-def _last_year_profile(series: pd.DataFrame, period) -> list[float] | None:
+def last_year_profile(series: pd.DataFrame, period) -> list[float] | None:
     """Last financial year's monthly values, in April-to-March order, when all 12 exist."""
     if period.kind != "month":
         return None
@@ -138,7 +138,7 @@ def _target(indicator, row, series, period) -> tuple[float | None, str, float | 
     if kind == "threshold":
         return given, "Threshold" if indicator.frequency == "month" else "Target", value
     if kind in ("annual", "trajectory"):
-        profile = _last_year_profile(series, period) if kind == "trajectory" else None
+        profile = last_year_profile(series, period) if kind == "trajectory" else None
         annual = given
         if annual is None and profile is not None:
             annual = float(sum(profile))
@@ -158,8 +158,8 @@ def _comparators(series: pd.DataFrame, index: int) -> tuple[float | None, float 
         if sn is not None or eng is not None:
             label = str(row.get("comparator_period") or "")
             if not label or label == "nan":
-                label = "" if i == index else parse_period(row["period"]).label
-            return sn, eng, label
+                label = "" if i == index else row["period"]
+            return sn, eng, parse_period(label).label if label else ""
     return None, None, ""
 
 

@@ -1,0 +1,104 @@
+"""What a build may show: internal builds show everything, public builds withhold some figures.
+
+Two rules apply in a `public` build:
+
+* **Restricted indicators** (for example NDTMS drug and alcohol treatment data, confidential
+  until published nationally) show no figures at all: no values, targets, comparators, RAG,
+  change or charts. Internal builds show them marked "Not for publication".
+* **Small numbers** are suppressed: a count from `min_count` to `max_count` (default 1 to 4)
+  is shown as ``*``, and so is any value derived from such a count (a percentage or rate
+  whose numerator or denominator is small). Where a total and its parts are shown together,
+  `phlib.suppression` adds secondary suppression so a hidden part cannot be worked out by
+  subtraction. A suppressed value is never shown as zero.
+
+>>> from types import SimpleNamespace as Indicator
+>>> count_indicator = Indicator(unit="count", publication="public")
+>>> percent_indicator = Indicator(unit="percent", publication="public")
+>>> pub = Publication("public", 1, 4)
+>>> pub.hides(count_indicator, value=3)
+True
+>>> pub.hides(count_indicator, value=0), pub.hides(count_indicator, value=12)
+(False, False)
+>>> pub.hides(percent_indicator, value=50.0, numerator=2, denominator=4)
+True
+>>> Publication("internal").hides(count_indicator, value=3)
+False
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from phlib.errors import ParameterError, Problem
+
+MODES = ("internal", "public")
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A build's publication mode and its small-number range."""
+
+    mode: str = "internal"
+    min_count: int = 1
+    max_count: int = 4
+
+    def __post_init__(self):
+        problems = []
+        if self.mode not in MODES:
+            problems.append(
+                Problem(
+                    file="<parameters>",
+                    column="publication",
+                    value=self.mode,
+                    message="publication mode is not known",
+                    fix="use 'internal' or 'public'",
+                )
+            )
+        if not 0 <= int(self.min_count) <= int(self.max_count):
+            problems.append(
+                Problem(
+                    file="<parameters>",
+                    column="suppression",
+                    value=f"{self.min_count} to {self.max_count}",
+                    message="the small-number range must run from a smaller to a larger count",
+                    fix="set suppression min and max such as 1 and 4",
+                )
+            )
+        if problems:
+            raise ParameterError(problems)
+
+    @property
+    def public(self) -> bool:
+        return self.mode == "public"
+
+    def withholds(self, indicator) -> bool:
+        """True when the indicator's figures must not appear at all (restricted, public build)."""
+        return self.public and indicator.publication == "restricted"
+
+    def small(self, count) -> bool:
+        """True when `count` is in the small-number range (only ever in a public build)."""
+        number = _number(count)
+        return self.public and number is not None and self.min_count <= number <= self.max_count
+
+    def hides(self, indicator, value=None, numerator=None, denominator=None) -> bool:
+        """True when this value must be shown as ``*`` (or, if restricted, withheld)."""
+        if self.withholds(indicator):
+            return True
+        if indicator.unit == "count":
+            return self.small(value)
+        return self.small(numerator) or self.small(denominator)
+
+    def label(self, indicator) -> str:
+        """A short marker shown beside restricted figures in an internal build."""
+        if indicator.publication == "restricted" and not self.public:
+            return "Not for publication"
+        return ""

@@ -1,0 +1,279 @@
+"""`Workbook`: the one object a service-area notebook uses.
+
+A notebook's parameters cell names the quarter, area and input paths; its next cell opens the
+workbook, and every later cell is one call that shows one thing::
+
+    wb = Workbook.open(quarter, area, "sexual_health", catalogue_path=..., ...)
+    wb.heading()
+    wb.kpi_table(["sh_sti_offered_2wd", "sh_sti_seen_2wd"], "Access within two working days")
+    wb.card("sh_dna_rate")
+
+Each call returns a `Block` whose HTML Jupyter shows (and nbconvert exports). Figures and tables
+are numbered within the service's section ("Figure 3.2"). The same rules as the scorecard
+choose every figure (`phlib.selection`), so a card always agrees with the index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from phlib import views
+from phlib.cards import card_html
+from phlib.catalogue import SERVICES
+from phlib.data import load_catalogue, load_observations
+from phlib.figures import chart_html
+from phlib.formatting import format_value
+from phlib.markup import esc
+from phlib.numbering import Numbering
+from phlib.periods import Quarter
+from phlib.publication import Publication
+from phlib.selection import summarise
+from phlib.tables import contracts_table, kpi_table, table_html
+
+_ASSETS = Path(__file__).parent / "assets"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of HTML a notebook cell shows; plain text in a terminal."""
+
+    html: str
+    text: str = ""
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text or "<phlib output: open in JupyterLab or the HTML annex>"
+
+
+@dataclass
+class Workbook:
+    """One service area for one area and quarter: its data, numbering and display calls."""
+
+    quarter: Quarter
+    area: str
+    service: str
+    catalogue: object
+    observations: object
+    publication: Publication
+    section_number: int = 1
+    numbering: Numbering = field(init=False)
+
+    def __post_init__(self):
+        self.numbering = Numbering(self.section_number)
+
+    @classmethod
+    def open(
+        cls,
+        quarter: str,
+        area: str,
+        service: str,
+        *,
+        catalogue_path,
+        areas_path=None,
+        observation_paths=(),
+        publication: str = "internal",
+        suppression_min: int = 1,
+        suppression_max: int = 4,
+        section_number: int = 1,
+        **_ignored,
+    ) -> Workbook:
+        """Load and validate the inputs (raising `phlib.errors.InputError` listing every
+        problem) and return the workbook for one service, area and quarter."""
+        catalogue = load_catalogue(catalogue_path, areas_path)
+        paths = [observation_paths] if isinstance(observation_paths, str) else observation_paths
+        observations = load_observations(list(paths), catalogue)
+        catalogue.area_name(area)  # KeyError naming the closest area if unknown
+        if service not in SERVICES:
+            raise KeyError(f"unknown service {service!r}; use one of {', '.join(SERVICES)}")
+        pub = Publication(publication, int(suppression_min), int(suppression_max))
+        return cls(
+            Quarter.parse(quarter), area, service, catalogue, observations, pub, int(section_number)
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+    @property
+    def area_name(self) -> str:
+        return self.catalogue.area_name(self.area)
+
+    def indicator(self, indicator_id: str):
+        return self.catalogue.indicator(indicator_id)
+
+    def summary(self, indicator_id: str):
+        return summarise(self.indicator(indicator_id), self.observations, self.quarter, self.area)
+
+    def _figure(self, chart, caption: str | None = None) -> str:
+        return "" if chart is None else chart_html(chart, self.numbering.figure(), caption)
+
+    # -- what notebooks show ---------------------------------------------------------------
+    def style(self) -> Block:
+        """The card, table and figure styles, for viewing the notebook in JupyterLab."""
+        css = (_ASSETS / "components.css").read_text(encoding="utf-8")
+        return Block(f"<style>{css}</style>", "styles")
+
+    def heading(self) -> Block:
+        """The service's numbered heading with the area and quarter."""
+        title = f"{self.section_number}. {SERVICES[self.service]}"
+        mode = "Public build" if self.publication.public else "Internal build"
+        html = (
+            f'<header class="service-head" id="sec-{esc(self.service)}">'
+            f"<h2>{esc(title)}</h2>"
+            f'<p class="service-meta">{esc(self.area_name)} · {esc(self.quarter.label)} · '
+            f"{mode}</p></header>"
+        )
+        return Block(html, title)
+
+    def scorecard(self) -> Block:
+        """A table of every indicator of the service: period, current, target, RAG, change."""
+        rows = []
+        for ind in self.catalogue.for_service(self.service):
+            s = summarise(ind, self.observations, self.quarter, self.area)
+            hidden = self.publication.hides(ind, s.current, s.numerator, s.denominator)
+            withheld = self.publication.withholds(ind)
+            shown = (
+                "Not published"
+                if withheld
+                else ("*" if hidden else format_value(s.current, ind.unit, ind.decimals))
+            )
+            rag = "Not published" if withheld or hidden else s.rag
+            target = (
+                format_value(s.target, ind.unit, ind.decimals)
+                if s.target is not None
+                else (ind.status or "TBC")
+            )
+            rows.append(
+                (
+                    ind.title,
+                    s.period_label,
+                    shown,
+                    "Not published" if withheld else target,
+                    rag,
+                    "" if withheld or hidden else (s.change or ""),
+                )
+            )
+        label = self.numbering.table()
+        head = "".join(
+            f'<th scope="col">{h}</th>'
+            for h in ("Indicator", "Period", "Current", "Target", "RAG rating", "Change")
+        )
+        body = "".join(
+            f'<tr><th scope="row">{esc(t)}</th><td>{esc(p)}</td><td>{esc(c)}</td>'
+            f'<td>{esc(g)}</td><td class="rag-cell rag-{esc(r.lower().replace(" ", "-"))}">'
+            f"{esc(r)}</td><td>{esc(ch)}</td></tr>"
+            for t, p, c, g, r, ch in rows
+        )
+        caption = f"{label}: {SERVICES[self.service]} indicators, {self.quarter.label}"
+        return Block(
+            f'<table class="kpi scorecard"><caption>{esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+            caption,
+        )
+
+    def card(
+        self,
+        indicator_id: str,
+        *,
+        trend: bool = True,
+        comparison: bool = True,
+        breakdown: bool = True,
+    ) -> Block:
+        """The indicator card, then its performance chart, three-year comparison and any
+        breakdown by district (each only where there are data to show)."""
+        ind = self.indicator(indicator_id)
+        s = self.summary(indicator_id)
+        previous = views.window(ind, self.observations, self.quarter, self.area, count=2)
+        parts = (previous.iloc[0]["numerator"], previous.iloc[0]["denominator"])
+        html = [card_html(views.card_view(ind, s, self.publication, parts), heading_level=4)]
+        if trend:
+            html.append(
+                self._figure(
+                    views.trend_view(
+                        ind, self.observations, self.quarter, self.area, self.publication
+                    ),
+                    f"{self.area_name} performance: {ind.title}",
+                )
+            )
+        if comparison:
+            html.append(
+                self._figure(
+                    views.comparison_view(
+                        ind,
+                        self.observations,
+                        self.quarter,
+                        self.area,
+                        self.area_name,
+                        self.publication,
+                    )
+                )
+            )
+        if breakdown:
+            html.append(
+                self._figure(
+                    views.breakdown_view(ind, self.observations, s, self.area, self.publication)
+                )
+            )
+        return Block("\n".join(h for h in html if h), ind.title)
+
+    def trend(self, indicator_id: str) -> Block:
+        """A numbered line chart of the indicator's recent periods."""
+        ind = self.indicator(indicator_id)
+        chart = views.trend_view(ind, self.observations, self.quarter, self.area, self.publication)
+        return Block(self._figure(chart) or _withheld(ind), ind.title)
+
+    def trajectory(self, indicator_id: str) -> Block:
+        """Cumulative actual against the year-to-date target line for the financial year."""
+        ind = self.indicator(indicator_id)
+        chart = views.trajectory_view(
+            ind, self.observations, self.quarter, self.area, self.publication
+        )
+        return Block(self._figure(chart) or _withheld(ind), ind.title)
+
+    def kpi_table(self, indicator_ids, caption: str) -> Block:
+        """Measures down, the quarter's months (or the year's quarters) across, threshold first."""
+        inds = [self.indicator(i) for i in indicator_ids]
+        kinds = {i.frequency for i in inds}
+        if len(kinds) != 1:
+            raise ValueError(f"a KPI table needs indicators of one frequency, got {sorted(kinds)}")
+        periods = views.kpi_periods(inds[0], self.quarter)
+        rows = [
+            views.kpi_row(i, self.observations, self.quarter, self.area, self.publication, periods)
+            for i in inds
+        ]
+        label = "Threshold" if inds[0].frequency == "month" else "Target"
+        styler = kpi_table(
+            rows,
+            views.period_labels(inds[0], self.quarter),
+            caption,
+            number=self.numbering.table(),
+            target_label=label,
+        )
+        return Block(table_html(styler), caption)
+
+    def contracts(self, layout: dict, caption: str) -> Block:
+        """Primary care contracts returned and delivering of those sent out.
+
+        `layout` maps a service name to {provider: indicator id}, e.g.
+        ``{"Stop smoking": {"GP practices": "com_pc_gp_stop_smoking"}}``.
+        """
+        providers = list(dict.fromkeys(p for row in layout.values() for p in row))
+        rows = []
+        for name, by_provider in layout.items():
+            counts = {}
+            for provider, indicator_id in by_provider.items():
+                s = self.summary(indicator_id)
+                if s.numerator is None or s.denominator is None:
+                    counts[provider] = None
+                else:
+                    counts[provider] = (int(s.numerator), int(s.denominator))
+            rows.append((name, counts))
+        styler = contracts_table(rows, providers, caption, number=self.numbering.table())
+        return Block(table_html(styler), caption)
+
+
+def _withheld(indicator) -> str:
+    return (
+        f'<p class="withheld">Figures for {esc(indicator.title)} are not published: '
+        "the data are confidential until they are released nationally.</p>"
+    )
