@@ -239,11 +239,14 @@ def inject(nb, doc: NarrativeDoc):
             section = Section(key, "", "" if placeholder.actions is not None else None)
         text = cell_text(section)
         cell.source = text
-        cell.metadata["phlib"] = {
-            "narrative_key": key,
-            "narrative_hash": text_hash(text),
-            "narrative_status": section.status_label,
-        }
+        meta = cell.metadata.get("phlib")
+        meta = dict(meta) if isinstance(meta, dict) else {}
+        meta.update(
+            narrative_key=key,
+            narrative_hash=text_hash(text),
+            narrative_status=section.status_label,
+        )
+        cell.metadata["phlib"] = meta  # other keys (such as "indicators") are kept
     store = {"quarter": doc.quarter, "area": doc.area, "service": doc.service}
     nb.metadata.setdefault("phlib", {})["narratives"] = store
     return nb

@@ -361,3 +361,21 @@ def test_malformed_cell_metadata_does_not_stop_a_gather(run):
     result = gather(notebook, store)
     assert result.unknown == ["unkeyed_cell_7"]
     assert load(store).sections["unkeyed_cell_7"].commentary == "Odd metadata text."
+
+
+def test_inject_keeps_other_phlib_metadata_such_as_the_indicators_a_cell_covers():
+    from phlib.narrative_cells import inject, new_cell, new_notebook
+    from phlib.narratives import NarrativeDoc, Section
+
+    cell = new_cell("access")
+    cell.metadata["phlib"]["indicators"] = ["sh_sti_offered_2wd", "sh_sti_seen_2wd"]
+    doc = NarrativeDoc(
+        "2022-23-Q3",
+        "cambridgeshire",
+        "sexual_health",
+        {"access": Section("access", "Waits fell.", "- Add clinics.")},
+    )
+    out = inject(new_notebook([cell]), doc)
+    meta = out.cells[0].metadata["phlib"]
+    assert meta["indicators"] == ["sh_sti_offered_2wd", "sh_sti_seen_2wd"]
+    assert meta["narrative_key"] == "access" and meta["narrative_status"] == "written"
