@@ -1,0 +1,217 @@
+"""Warm Jupyter kernels: start the next kernel while the current notebook runs.
+
+A `KernelPool` lives in one worker process. `prestart()` launches a kernel in a background
+thread, waits until it answers and runs a preload (imports the notebooks will need) without
+touching its execution count; `take()` hands over a ready `AsyncKernelManager`. Each kernel
+runs exactly one notebook, so notebooks never share state. `WarmKernelEngine` is a papermill
+engine that executes a notebook on such a kernel and shuts the kernel down afterwards.
+
+Kernels run in their own session, poll their parent and exit if the worker dies; `kill_all`
+stops any that are still alive (used when a worker is told to stop).
+
+>>> pool = KernelPool(cwd=".", preload="")
+>>> pool.pending, pool.started
+(False, 0)
+>>> pool.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+#: Imports a waiting kernel can run before its notebook arrives. Off by default: on a machine
+#: whose cores are all busy it only moves the import time out of the notebook's first cell.
+HEAVY_PRELOAD = """\
+try:
+    import pandas, matplotlib.pyplot, phlib.workbook
+except Exception:
+    pass
+"""
+DEFAULT_PRELOAD = ""
+
+
+class KernelStartError(RuntimeError):
+    """A kernel could not be started or did not answer in time."""
+
+
+class KernelPool:
+    """At most one spare kernel, started ahead of need, for one worker process."""
+
+    def __init__(
+        self,
+        cwd,
+        preload: str = DEFAULT_PRELOAD,
+        kernel_name: str = "python3",
+        work_dir=None,
+        startup_timeout: float = 60,
+    ):
+        self.cwd, self.preload, self.kernel_name = str(cwd), preload, kernel_name
+        self.work_dir = Path(work_dir) if work_dir else None
+        self.startup_timeout = startup_timeout
+        self.started = 0
+        self._thread: threading.Thread | None = None
+        self._result: tuple | None = None
+        self._live: list = []
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> bool:
+        """True when a spare kernel is starting or ready."""
+        return self._thread is not None
+
+    def prestart(self) -> None:
+        """Start a spare kernel in the background (no-op if one is already coming)."""
+        if self._thread is not None:
+            return
+        self._result = None
+        self._thread = threading.Thread(target=self._start, name="kernel-prestart", daemon=True)
+        self._thread.start()
+
+    def take(self):
+        """A started, answering kernel manager for one notebook (waits for the spare one)."""
+        self.prestart()
+        assert self._thread is not None
+        self._thread.join()
+        self._thread = None
+        km, error = self._result or (None, KernelStartError("the kernel did not start"))
+        if error is not None:
+            raise KernelStartError(f"could not start a {self.kernel_name} kernel: {error}")
+        return km
+
+    def _start(self) -> None:
+        try:
+            km = asyncio.run(self._start_async())
+            self._result = (km, None)
+        except Exception as error:  # reported by take()
+            self._result = (None, error)
+
+    async def _start_async(self):
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.started += 1
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        log = subprocess.DEVNULL
+        if self.work_dir is not None:
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+            name = f"kernel-{os.getpid()}-{self.started}"
+            km.connection_file = str(self.work_dir / f"{name}.json")
+            log = open(self.work_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept by the kernel)
+        try:
+            await km.start_kernel(
+                cwd=self.cwd,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                extra_arguments=["--HistoryManager.hist_file=:memory:"],
+            )
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()
+        with self._lock:
+            self._live.append(km)
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=self.startup_timeout)
+            if self.preload.strip():
+                msg_id = client.execute(self.preload, silent=True, store_history=False)
+                while True:
+                    reply = await client.get_shell_msg(timeout=self.startup_timeout)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
+        except Exception:
+            kill(km)
+            raise
+        finally:
+            client.stop_channels()
+        return km
+
+    def forget(self, km) -> None:
+        """Stop tracking a kernel that has been shut down."""
+        with self._lock:
+            if km in self._live:
+                self._live.remove(km)
+
+    def close(self) -> None:
+        """Shut down the spare kernel, if any, and every kernel still tracked."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.kill_all()
+
+    def kill_all(self) -> None:
+        """Kill every kernel this pool started that may still be running."""
+        with self._lock:
+            live, self._live = self._live, []
+        for km in live:
+            kill(km)
+
+
+def kill(km) -> None:
+    """Kill a kernel's process group at once and remove its connection file."""
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None)
+    pgid = getattr(provisioner, "pgid", None)
+    with contextlib.suppress(OSError, TypeError):
+        if pgid and pgid != os.getpgid(0):
+            os.killpg(pgid, signal.SIGKILL)
+        elif pid:
+            os.kill(pid, signal.SIGKILL)
+    process = getattr(provisioner, "process", None)
+    with contextlib.suppress(Exception):
+        if process is not None:
+            process.wait(timeout=5)
+    with contextlib.suppress(Exception):
+        km.cleanup_connection_file()
+
+
+def warm_engine():
+    """The papermill engine class that runs a notebook on a kernel from a `KernelPool`."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+
+    class WarmKernelEngine(NBClientEngine):
+        """Executes on the kernel passed as `km`, then shuts that kernel down."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            **kwargs,
+        ):
+            client = PapermillNotebookClient(
+                nb_man,
+                km=km,
+                kernel_name=kernel_name,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                shutdown_kernel="immediate",
+            )
+            return client.execute(cleanup_kc=True)
+
+    return WarmKernelEngine
+
+
+def register_engine(name: str = "phreport") -> str:
+    """Register the warm-kernel engine with papermill under `name` and return the name."""
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register(name, warm_engine())
+    return name
