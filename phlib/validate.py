@@ -1,0 +1,234 @@
+"""Checking every input of a quarter in one pass, before anything runs or is written.
+
+`check_quarter` reads the catalogue and areas, the observations, the narrative store files and
+the notebooks of the chosen areas and services, and raises one `InputError` listing every
+problem it found. Warnings (a narrative section with an unknown key, a notebook parameter the
+run does not pass) come back in `Inputs.warnings` and never stop a run.
+`publication_blockers` lists what must be resolved before a public build.
+
+>>> check_notebook(Path("notebooks/none.ipynb"))[0].message
+'the notebook does not exist'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from phlib.errors import InputError, NotebookError, PhlibError, Problem
+
+PARAMETER_NAMES = (
+    "quarter",
+    "area",
+    "catalogue_path",
+    "areas_path",
+    "observation_paths",
+    "narratives_dir",
+    "publication",
+    "suppression_min",
+    "suppression_max",
+    "section_number",
+)
+TAG_FIX = (
+    "open the notebook in JupyterLab, select its first code cell (the one setting quarter, "
+    "area, ...), open the property inspector (gear icon, right sidebar) and add the tag "
+    "'parameters'"
+)
+_ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", re.M)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The checked inputs of a run: what it covers and the loaded data."""
+
+    areas: tuple[str, ...]
+    services: tuple[str, ...]
+    catalogue: object = None
+    observations: object = None
+    narrative_keys: dict = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
+
+
+def choose(config, areas=None, services=None) -> tuple[tuple, tuple, list[Problem]]:
+    """The areas and services a run covers (all of the quarter's unless narrowed).
+
+    >>> from types import SimpleNamespace as NS
+    >>> cfg = NS(areas=("a", "b"), services=("s", "t"), path=Path("p.yaml"))
+    >>> choose(cfg, ["b"], None)[:2]
+    (('b',), ('s', 't'))
+    >>> choose(cfg, ["c"], None)[2][0].message
+    "area 'c' is not one of this quarter's areas"
+    """
+    problems = []
+    chosen = []
+    for option, wanted, known in (("--areas", areas, config.areas), ("--services", services,
+                                  config.services)):  # fmt: skip
+        if not wanted:
+            chosen.append(tuple(known))
+            continue
+        what = option.strip("-")[:-1]
+        picked = []
+        for name in wanted:
+            if name not in known:
+                fix = f"choose from {', '.join(known)} (or add it to {Path(config.path).name})"
+                message = f"{what} {name!r} is not one of this quarter's {what}s"
+                problems.append(Problem("command line", message, fix, column=option, value=name))
+            elif name not in picked:
+                picked.append(name)
+        chosen.append(tuple(n for n in known if n in picked))
+    return chosen[0], chosen[1], problems
+
+
+def parameters_cell(nb):
+    """The notebook's first cell tagged `parameters`, or None."""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            return cell
+    return None
+
+
+def check_notebook(path: Path) -> list[Problem]:
+    """Problems with a service notebook: missing, unreadable, or without a parameters cell."""
+    import nbformat
+
+    shown = f"notebooks/{path.name}"
+    if not path.is_file():
+        fix = f"add {shown}, or correct the service name in the parameter file"
+        return [Problem(shown, "the notebook does not exist", fix)]
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except (OSError, ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
+        fix = "restore it from version control or re-save it from JupyterLab"
+        return [Problem(shown, f"the notebook cannot be read: {error}", fix)]
+    cell = parameters_cell(nb)
+    if cell is None:
+        return [Problem(shown, "the notebook has no cell tagged 'parameters'", TAG_FIX)]
+    declared = set(_ASSIGNED.findall(cell.source))
+    return [
+        Problem(
+            shown,
+            f"the parameters cell does not set {name!r}; the run passes it anyway",
+            f"add a line such as {name} = ... to the parameters cell",
+            cell="parameters",
+            severity="warning",
+        )
+        for name in PARAMETER_NAMES
+        if name not in declared
+    ]
+
+
+def _notebook_keys(path: Path) -> list[str]:
+    import nbformat
+
+    from phlib.narrative_cells import narrative_keys
+
+    try:
+        return narrative_keys(nbformat.read(str(path), as_version=4))
+    except Exception:
+        return []
+
+
+def check_quarter(config, areas=None, services=None) -> Inputs:
+    """Check every input of a run; raise one `InputError` listing all problems."""
+    from phlib import data
+    from phlib.catalogue import SERVICES
+
+    areas, services, problems = choose(config, areas, services)
+    for name in services:
+        if name not in SERVICES:
+            fix = f"use one of {', '.join(SERVICES)}"
+            problems.append(
+                Problem(_shown(config), f"unknown service {name!r}", fix, column="services")
+            )
+    notebook_problems = []
+    keys = {}
+    for service in services:
+        path = config.notebooks_dir / f"{service}.ipynb"
+        notebook_problems += check_notebook(path)
+        keys[service] = _notebook_keys(path) if path.is_file() else []
+    catalogue = observations = None
+    try:
+        catalogue = data.load_catalogue(config.catalogue_path, config.areas_path)
+    except InputError as error:
+        problems += error.problems
+    if catalogue is not None:
+        for area in areas:
+            if area not in catalogue.areas:
+                fix = (
+                    f"add it to {config.areas_path.name} or use one of {', '.join(catalogue.areas)}"
+                )
+                problems.append(
+                    Problem(_shown(config), f"unknown area {area!r}", fix, column="areas")
+                )
+        try:
+            observations = data.load_observations(list(config.observation_paths), catalogue)
+        except InputError as error:
+            problems += error.problems
+    warnings = [p for p in notebook_problems if p.severity == "warning"]
+    problems += [p for p in notebook_problems if p.severity != "warning"]
+    narrative_problems = _check_narratives(config, areas, services, catalogue, keys)
+    warnings += [p for p in narrative_problems if p.severity == "warning"]
+    problems += [p for p in narrative_problems if p.severity != "warning"]
+    if problems:
+        kind = NotebookError if all(p in notebook_problems for p in problems) else InputError
+        raise kind(problems)
+    return Inputs(areas, services, catalogue, observations, keys, tuple(warnings))
+
+
+def _shown(config) -> str:
+    try:
+        return Path(config.path).relative_to(config.project_root).as_posix()
+    except ValueError:
+        return str(config.path)
+
+
+def _check_narratives(config, areas, services, catalogue, keys) -> list[Problem]:
+    from phlib import narratives
+
+    problems = []
+    for area in areas:
+        for service in services:
+            try:
+                path = narratives.store_path(
+                    config.narratives_dir, config.quarter.id, area, service
+                )
+                if not path.is_file():
+                    continue
+                doc = narratives.load(path)
+            except PhlibError as error:
+                problems += getattr(error, "problems", [Problem("narratives", str(error))])
+                continue
+            known = set(keys.get(service, []))
+            if catalogue is not None:
+                known |= {i.indicator_id for i in catalogue.for_service(service)}
+            if known:
+                problems += narratives.check_keys(doc, known, path)
+    return problems
+
+
+def publication_blockers(config, inputs: Inputs, scorecard) -> list[str]:
+    """What stops a public build: sections missing or carried forward, Red without actions."""
+    from phlib import narratives
+    from phlib.narrative_review import review_status
+    from phlib.scorecard import red_without_actions
+
+    blockers = [
+        f"{item.area}/{item.service}: {item.problem.message}"
+        for item in review_status(
+            config.narratives_dir, config.quarter.id, inputs.areas, inputs.services,
+            inputs.narrative_keys,
+        )
+    ]  # fmt: skip
+    docs: dict = {}
+
+    def actions_for(area: str, service: str, indicator_id: str) -> str:
+        path = narratives.store_path(config.narratives_dir, config.quarter.id, area, service)
+        if path not in docs:
+            docs[path] = narratives.load(path) if path.is_file() else None
+        doc = docs[path]
+        section = doc.sections.get(indicator_id) if doc else None
+        return (section.actions or "") if section else ""
+
+    return blockers + red_without_actions(scorecard, actions_for)
