@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from phlib import formatting
 from phlib.formatting import MISSING, SUPPRESSED, check_unit, default_decimals, format_value
 from phlib.markup import esc, link_html, slug
 from phlib.style import rag_class
@@ -29,7 +30,7 @@ from phlib.style import rag_class
 __all__ = ["Card", "card_html", "card_summary_row", "format_value", "WITHHELD", "DIRECTIONS"]
 
 #: What each value cell of a restricted indicator says in a public build.
-WITHHELD = "Not published"
+WITHHELD = formatting.WITHHELD
 WITHHELD_REASON = (
     "Figures for this indicator are not published: the data are confidential until they are "
     "released nationally."

@@ -21,6 +21,7 @@ from numbers import Real
 UNITS = ("percent", "per_100000", "per_1000", "count")
 MISSING = "N/A"
 SUPPRESSED = "*"
+WITHHELD = "Not published"  # restricted figures in a public build
 
 #: How each unit is named on a chart axis or in alt text.
 UNIT_LABELS = {

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from phlib.formatting import MISSING, SUPPRESSED, check_unit, format_number, format_value
+from phlib.formatting import MISSING, SUPPRESSED, WITHHELD, check_unit, format_number, format_value
 from phlib.markup import esc
 from phlib.numbering import figure_label, numbered_caption
 from phlib.style import rag_class
@@ -72,6 +72,8 @@ def _styler(frame: pd.DataFrame, cell_classes: pd.DataFrame, caption: str, css: 
 def _rated(value, unit: str, decimals, rag) -> tuple[str, str]:
     if isinstance(value, str) and value.strip() == SUPPRESSED:
         return SUPPRESSED, "value suppressed"  # no rating: it would hint at the number
+    if isinstance(value, str) and value.strip() == WITHHELD:
+        return WITHHELD, "value withheld"  # a restricted indicator in a public build
     text = esc(format_value(value, unit, decimals))
     word = str(rag).strip() if rag is not None else ""
     if text == MISSING or not word:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from phlib import charts, ratings
 from phlib.cards import Card
-from phlib.formatting import SUPPRESSED, format_value
+from phlib.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.periods import FinancialYear, Month, Quarter
 from phlib.selection import Summary, cutoff, headline_series, last_year_profile
 from phlib.tables import KpiRow
@@ -42,33 +42,45 @@ def last_period(indicator, quarter):
     return _KIND[indicator.frequency].containing(end)
 
 
+def _by_period(indicator, observations, area) -> dict:
+    series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
+    return {row["period"]: row for _, row in series.iterrows()}
+
+
+def _period_row(indicator, rows: dict, period) -> dict:
+    """The figures of one period (missing ones None); the threshold falls back to the catalogue."""
+    row = rows.get(period.id)
+
+    def get(name):
+        return None if row is None else _num(row.get(name))
+
+    target = get("target")
+    if target is None and indicator.target_kind == "threshold":
+        target = _num(indicator.target_value)
+    return {
+        "period": period,
+        "label": period.label,
+        "value": get("value"),
+        "numerator": get("numerator"),
+        "denominator": get("denominator"),
+        "target": target,
+        "stat_neighbour_mean": get("stat_neighbour_mean"),
+        "england_mean": get("england_mean"),
+    }
+
+
 def window(indicator, observations, quarter, area, count: int | None = None) -> pd.DataFrame:
-    """One row per period (oldest first) ending at `last_period`, gaps kept as missing values."""
+    """One row per period (oldest first) ending at `last_period`, gaps kept as missing values.
+
+    Periods before the first with any data are left out (at least two rows are kept)."""
     last = last_period(indicator, quarter)
     count = count or WINDOW[indicator.frequency]
+    rows = _by_period(indicator, observations, area)
     periods = [last.shift(-i) for i in range(count - 1, -1, -1)]
-    series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
-    by_id = series.set_index("period") if not series.empty else series
-    rows = []
-    for period in periods:
-        row = by_id.loc[period.id] if period.id in by_id.index else None
-        get = lambda name, r=row: None if r is None else _num(r.get(name))  # noqa: E731
-        target = get("target")
-        if target is None and indicator.target_kind == "threshold":
-            target = _num(indicator.target_value)
-        rows.append(
-            {
-                "period": period,
-                "label": period.label,
-                "value": get("value"),
-                "numerator": get("numerator"),
-                "denominator": get("denominator"),
-                "target": target,
-                "stat_neighbour_mean": get("stat_neighbour_mean"),
-                "england_mean": get("england_mean"),
-            }
-        )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame([_period_row(indicator, rows, p) for p in periods])
+    has = frame[["value", "stat_neighbour_mean", "england_mean"]].notna().any(axis=1)
+    first = int(has.idxmax()) if has.any() else len(frame) - 1
+    return frame.iloc[max(0, min(first, len(frame) - 2)) :].reset_index(drop=True)
 
 
 def shown_values(indicator, frame: pd.DataFrame, pub) -> list:
@@ -283,25 +295,23 @@ def kpi_periods(indicator, quarter) -> list:
 
 def kpi_row(indicator, observations, quarter, area, pub, periods) -> KpiRow:
     """One KPI table row: the measure, its threshold, then each period's value and RAG."""
-    frame = window(
-        indicator, observations, quarter, area, count=len(kpi_periods(indicator, quarter))
-    )
-    frame = frame[frame["period"].isin(periods)]
-    labels = _labels(periods)
-    values, rags = {}, {}
-    for label, r in zip(labels, frame.itertuples(), strict=True):
+    rows = _by_period(indicator, observations, area)
+    values, rags, targets = {}, {}, []
+    for label, period in zip(_labels(periods), periods, strict=True):
+        r = _period_row(indicator, rows, period)
+        targets.append(r["target"])
         if pub.withholds(indicator):
-            values[label] = None
-        elif pub.hides(indicator, r.value, r.numerator, r.denominator):
+            values[label] = WITHHELD
+        elif pub.hides(indicator, r["value"], r["numerator"], r["denominator"]):
             values[label] = SUPPRESSED
         else:
-            values[label] = r.value
-            if r.target is not None and r.value is not None:
-                rags[label] = ratings.rag_rating(r.value, r.target, indicator.direction)
-    target = next((t for t in reversed(list(frame["target"])) if _num(t) is not None), None)
+            values[label] = r["value"]
+            if r["target"] is not None and r["value"] is not None:
+                rags[label] = ratings.rag_rating(r["value"], r["target"], indicator.direction)
+    target = next((t for t in reversed(targets) if t is not None), None)
     return KpiRow(
         indicator.title,
-        _num(target),
+        target,
         values,
         indicator.unit,
         indicator.decimals,

@@ -299,6 +299,9 @@ def test_public_build_withholds_restricted_figures_everywhere(inputs):
     assert "21.25" not in html and "21.3" not in html
     assert "Not published" in html
     assert "<img" not in wb.card("secret")._repr_html_()
+    kpi = soup(wb.kpi_table(["secret"], "Restricted"))
+    cells = [td.get_text(strip=True) for td in kpi.find("tbody").find_all("td")]
+    assert cells and set(cells) == {"Not published"}
     internal = open_workbook(inputs).card("secret")._repr_html_()
     assert "21.25%" in internal and "Not for publication" in internal
 
