@@ -309,6 +309,8 @@ def kpi_row(indicator, observations, quarter, area, pub, periods) -> KpiRow:
             if r["target"] is not None and r["value"] is not None:
                 rags[label] = ratings.rag_rating(r["value"], r["target"], indicator.direction)
     target = next((t for t in reversed(targets) if t is not None), None)
+    if pub.withholds(indicator):
+        target = None
     return KpiRow(
         indicator.title,
         target,
