@@ -26,6 +26,7 @@ from pathlib import Path
 from phlib import atomic
 
 FORMAT = 1
+CODE_PATHS = (":/phlib", ":/notebooks")
 PACKAGES = (
     "phlib", "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter_client",
     "pandas", "numpy", "matplotlib", "jinja2", "pyyaml", "scipy", "openpyxl",
@@ -75,11 +76,20 @@ def package_versions() -> dict[str, str]:
 
 
 def git_commit(root) -> str:
-    """The short commit of the code, `-modified` when tracked files differ, or 'unknown'.
+    """The short commit of the code (the project's, else the installed phlib's checkout),
+    with `-modified` when tracked phlib or notebook files differ, or 'unknown'.
 
-    >>> git_commit("/")
-    'unknown'
+    >>> git_commit("/").endswith(("-modified", "unknown")) or len(git_commit("/")) == 10
+    True
     """
+    for folder in (Path(root), Path(__file__).resolve().parent):
+        found = _commit_of(folder)
+        if found:
+            return found
+    return "unknown"
+
+
+def _commit_of(root) -> str:
 
     def git(*args) -> str:
         done = subprocess.run(
@@ -91,9 +101,9 @@ def git_commit(root) -> str:
 
     try:
         commit = git("rev-parse", "--short=10", "HEAD")
-        changed = git("status", "--porcelain", "--untracked-files=no", "--", "phlib", "notebooks")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
     except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        return ""
     return f"{commit}-modified" if changed else commit
 
 

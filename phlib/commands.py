@@ -1,0 +1,181 @@
+"""What each `phreport` command does (the argument parsing is in `phlib.cli`).
+
+Every function takes the parsed arguments and a `Console` and returns the exit code.
+Configuration is read here, once, and passed down.
+
+>>> _scope_text(("a",), None)
+'areas a; all services'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from phlib.config import list_quarters, load_parameters, parameters_path
+from phlib.errors import InputError, Problem, PublicationError
+
+
+def _config(args):
+    from dataclasses import replace
+
+    from phlib.cli import quarter_id
+
+    quarter = quarter_id(args.quarter)
+    config = load_parameters(parameters_path(args.project, quarter), args.project)
+    if getattr(args, "publication", None):
+        config = replace(config, publication=args.publication)
+    return config
+
+
+def _scope_text(areas, services) -> str:
+    left = f"areas {', '.join(areas)}" if areas else "all areas"
+    right = f"services {', '.join(services)}" if services else "all services"
+    return f"{left}; {right}"
+
+
+def cmd_run(args, console) -> int:
+    """`phreport run`: execute and export a quarter."""
+    from phlib.batch import RunOptions, run_quarter
+
+    config = _config(args)
+    options = RunOptions(
+        areas=args.areas,
+        services=args.services,
+        workers=args.workers,
+        publication=args.publication,
+        override_publication_checks=args.override_publication_checks,
+        timeout=args.timeout,
+        argv=args.argv,
+    )
+    return run_quarter(config, options, console).exit_code
+
+
+def cmd_check(args, console) -> int:
+    """`phreport check`: validate everything a run would use; write nothing."""
+    from phlib.scorecard import build_scorecard
+    from phlib.validate import check_quarter, publication_blockers
+
+    config = _config(args)
+    inputs = check_quarter(config, args.areas, args.services)
+    for problem in inputs.warnings:
+        console.say(f"warning: {problem}")
+    if config.publication == "public":
+        card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
+                               list(inputs.areas), list(inputs.services))  # fmt: skip
+        blockers = publication_blockers(config, inputs, card)
+        if blockers:
+            raise PublicationError(blockers)
+    count = len(inputs.catalogue.indicators) if inputs.catalogue is not None else 0
+    rows = len(inputs.observations) if inputs.observations is not None else 0
+    console.say(
+        f"{config.quarter.label}: inputs are valid ({len(inputs.areas)} areas, "
+        f"{len(inputs.services)} services, {count} indicators, {rows} observations; "
+        f"{config.publication} build)."
+    )
+    return 0
+
+
+def cmd_list(args, console) -> int:
+    """`phreport list`: the quarters with parameter files, the areas and the services."""
+    from phlib import manifest
+    from phlib.areas import load_areas
+    from phlib.catalogue import SERVICES
+    from phlib.periods import Quarter
+
+    root = Path(args.project)
+    quarters = list_quarters(root)
+    console.say(f"Quarters ({len(quarters)} in parameters/):")
+    for quarter in quarters:
+        made = manifest.read(root / "outputs" / quarter / "manifest.json")
+        state = f"outputs produced {made.get('produced', '?')}" if made else "not run yet"
+        console.say(f"  {quarter}  {Quarter.parse(quarter).label:<11}  {state}")
+    areas_file = root / "data" / "areas.csv"
+    names = load_areas(areas_file if areas_file.is_file() else None)[0]
+    console.say("Areas:")
+    for key, name in names.items():
+        console.say(f"  {key:<24}{name}")
+    console.say("Services (notebooks/):")
+    for key, title in SERVICES.items():
+        notebook = root / "notebooks" / f"{key}.ipynb"
+        console.say(f"  {key:<24}{title}{'' if notebook.is_file() else '  (no notebook)'}")
+    return 0
+
+
+def cmd_export(args, console) -> int:
+    """`phreport export`: re-render pages from executed notebooks and the narrative store."""
+    from phlib.refresh import export_quarter
+
+    return export_quarter(_config(args), args.areas, args.services, console, args.argv)
+
+
+def cmd_narratives_pull(args, console) -> int:
+    """`phreport narratives pull`: gather edits in the executed notebooks into the store."""
+    from phlib.batch import _known_keys, _pull
+    from phlib.lock import RunLock
+    from phlib.validate import check_quarter
+
+    config = _config(args)
+    inputs = check_quarter(config, args.areas, args.services)
+    with RunLock(config.outputs_dir, config.quarter.id, "phreport narratives pull"):
+        before = len(console.lines)
+        _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
+        if len(console.lines) == before:
+            console.say("No edited narrative cells to gather.")
+    return 0
+
+
+def cmd_narratives_carry(args, console) -> int:
+    """`phreport narratives carry`: copy a quarter's narratives forward for review."""
+    from phlib.cli import quarter_id
+    from phlib.narrative_review import carry_forward
+
+    root = Path(args.project) / "narratives"
+    report = carry_forward(root, quarter_id(args.from_quarter), quarter_id(args.to_quarter))
+    console.say(str(report))
+    return 0
+
+
+def cmd_new_quarter(args, console) -> int:
+    """`phreport new-quarter`: write the next quarter's parameter file, carry narratives."""
+    import re
+
+    from phlib import atomic
+    from phlib.cli import quarter_id
+    from phlib.narrative_review import carry_forward
+    from phlib.periods import Quarter
+
+    root = Path(args.project)
+    known = list_quarters(root)
+    if not known and not args.from_quarter:
+        raise InputError([Problem("parameters", "there is no quarter to start from",
+                                  "write parameters/<quarter>.yaml first")])  # fmt: skip
+    source = quarter_id(args.from_quarter) if args.from_quarter else known[-1]
+    target = quarter_id(args.to_quarter) if args.to_quarter else Quarter.parse(source).next().id
+    load_parameters(parameters_path(root, source), root)
+    path = parameters_path(root, target)
+    if path.exists():
+        fix = "edit that file, or choose another quarter with --to"
+        raise InputError([Problem(f"parameters/{path.name}", "the file already exists", fix)])
+    text = parameters_path(root, source).read_text(encoding="utf-8")
+    text, count = re.subn(r"(?m)^quarter:.*$", f"quarter: {target}", text, count=1)
+    atomic.write_text(path, text)
+    console.say(f"Wrote parameters/{path.name} from parameters/{source}.yaml.")
+    narratives = root / "narratives"
+    if (narratives / source).is_dir():
+        console.say(str(carry_forward(narratives, source, target)))
+    else:
+        console.say(f"No narratives for {source} to carry forward.")
+    console.say(f"Next: check the data paths in parameters/{path.name}, then "
+                f"'phreport check {target}'.")  # fmt: skip
+    return 0
+
+
+def cmd_pdf(args, console) -> int:
+    """`phreport pdf`: print each area's annex to annex.pdf with headless Chromium."""
+    from phlib.cli import quarter_id
+    from phlib.pdf import print_quarter
+
+    quarter = quarter_id(args.quarter)
+    for path in print_quarter(Path(args.project) / "outputs", quarter):
+        console.say(f"Wrote {path}")
+    return 0

@@ -1,0 +1,118 @@
+"""`phreport export`: refresh a quarter's pages without executing anything.
+
+Analysts' edits in the executed notebooks are gathered into the narrative store first; then
+each executed notebook gets the store's current text in its narrative cells and is exported
+again, and the annexes and index are rebuilt. Like a run, it works in a staging folder under
+the quarter's lock and swaps the result into place.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+from phlib import assemble, atomic, manifest
+from phlib.errors import InputError, Problem
+from phlib.export import render_section
+from phlib.lock import RunLock
+from phlib.pages import section_page
+from phlib.runner import JobResult
+from phlib.staging import Staging
+
+
+def _refresh_section(config, folder: Path, area: str, service: str, prov, area_names, private):
+    import nbformat
+
+    from phlib import narrative_cells, narratives
+
+    path = folder / area / f"{service}.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    store = narratives.store_path(config.narratives_dir, config.quarter.id, area, service)
+    doc = (
+        narratives.load(store)
+        if store.is_file()
+        else narratives.NarrativeDoc(config.quarter.id, area, service)
+    )
+    nb = narrative_cells.inject(nb, doc)
+    atomic.write_text(path, nbformat.writes(nb))
+    section = render_section(nb, config.publication, private)
+    heading = assemble.service_heading(config, service)
+    frame = assemble.page(config, prov, area_names.get(area, area))
+    shown = [s for s in config.services if (folder / area / f"{s}.html").is_file()]
+    at = shown.index(service) if service in shown else -1
+    before = shown[at - 1] if at > 0 else None
+    after = shown[at + 1] if 0 <= at < len(shown) - 1 else None
+    link = {s: {"href": f"{s}.html", "text": assemble.service_heading(config, s)} for s in shown}
+    html = section_page(section, frame, heading, (), link.get(before), link.get(after))
+    atomic.write_text(folder / area / f"{service}.html", html)
+    return section
+
+
+def export_quarter(config, areas, services, console, argv=()) -> int:
+    """Re-render the pages of `areas` x `services` (default all) from executed notebooks."""
+    from phlib.batch import _known_keys, _pull, assemble_private
+    from phlib.scorecard import build_scorecard
+    from phlib.validate import check_quarter
+
+    clock = time.perf_counter()
+    inputs = check_quarter(config, areas, services)
+    live = config.outputs_dir / config.quarter.id
+    if not (live / "manifest.json").is_file():
+        fix = f"run 'phreport run {config.quarter.id}' first"
+        raise InputError([Problem(f"outputs/{config.quarter.id}", "there are no outputs", fix)])
+    scorecard = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
+                                list(config.areas), list(config.services))  # fmt: skip
+    with RunLock(config.outputs_dir, config.quarter.id, "phreport export") as lock:
+        for message in lock.messages:
+            console.say(message)
+        stage = Staging(config.outputs_dir, config.quarter.id)
+        for message in stage.repair():
+            console.say(message)
+        _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
+        previous = manifest.read(live / "manifest.json") or {}
+        folder = stage.create()
+        try:
+            everything = [p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file()]
+            stage.carry(p for p in everything if not Path(p).name.startswith("."))
+            hashes = previous.get("inputs", {})
+            now = manifest.file_hashes(config.data_paths, config.project_root)
+            if any(hashes.get(k) != v for k, v in now.items()):
+                console.say("warning: the data files changed since the last run; the figures "
+                            f"are from that run. Run 'phreport run {config.quarter.id}' "
+                            "to update them.")  # fmt: skip
+            commit = previous.get("code", {}).get("commit", "unknown")
+            prov = assemble.provenance(config, datetime.now().astimezone(), commit, hashes)
+            area_names = dict(inputs.catalogue.areas)
+            private = assemble_private(config)
+            results = []
+            for area in inputs.areas:
+                for service in inputs.services:
+                    if (folder / area / f"{service}.ipynb").is_file():
+                        section = _refresh_section(config, folder, area, service, prov,
+                                                   area_names, private)  # fmt: skip
+                        results.append(JobResult(area, service, "ok", 0.0, section=section))
+            after = assemble.statuses(config, [], set(), live, previous)
+            assemble.write_annexes(folder, config, prov, inputs.areas, after, results,
+                                   area_names, private)  # fmt: skip
+            summary = (
+                f"Refreshed {len(results)} sections from the executed notebooks and the "
+                f"narrative store in {time.perf_counter() - clock:.0f} s; "
+                f"{config.publication} build."
+            )
+            assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
+            previous["exported"] = {
+                "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                "command": " ".join(["phreport", *argv]),
+                "sections": [f"{r.area}/{r.service}" for r in results],
+            }
+            manifest.write(folder / "manifest.json", previous)
+            log_path = live / "run.log"
+            log = log_path.read_text(encoding="utf-8") if log_path.is_file() else ""
+            atomic.write_text(folder / "run.log", log + "\n".join([*console.lines, summary]) + "\n")
+            stage.commit()
+        except BaseException:
+            stage.discard()
+            raise
+    console.say(summary)
+    return 0
