@@ -3,8 +3,8 @@
 `quarter_outputs` runs `phreport run 2022-23-Q3 --workers 2` once per test session in a
 temporary copy of the project (notebooks, parameters, data, narratives) and gives the outputs
 folder. `browser` is one headless Chromium (Debian's, driven by Playwright) for the session;
-`visit` opens a page from a file:// address in a fresh context where every request that is
-not file: or data: is aborted and recorded. A missing Chromium or poppler-utils FAILS the
+`visit` opens a page from a file:// address where every request that is not file: or data:
+is aborted and recorded. A missing Chromium or poppler-utils FAILS the
 tests with the fix (`make browser`): these tests never skip.
 """
 
@@ -162,35 +162,33 @@ class Visit:
         return [f"{self.path.name}: {line}" for line in lines]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def visit(browser):
-    """Open HTML files offline: `visit(path, media="screen")` returns a loaded `Visit`."""
-    contexts = []
+    """Open HTML files offline: `visit(path)` returns a loaded `Visit`.
 
-    def open_page(path: Path, media: str = "screen") -> Visit:
-        context = browser.new_context(viewport=VIEWPORT)
-        contexts.append(context)
+    Pages stay open for the session and a second visit to the same file gets the same page
+    (the tests only read them); `keep=False` opens a page the caller closes.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    opened: dict[Path, Visit] = {}
+
+    def open_page(path: Path, *, keep: bool = True) -> Visit:
+        path = Path(path).resolve()
+        if keep and path in opened:
+            return opened[path]
         page = context.new_page()
-        seen = Visit(page, Path(path))
+        seen = Visit(page, path)
         block_network(page, seen.blocked)
-        page.on(
-            "requestfailed",
-            lambda request: seen.failed.append((request.url, str(request.failure))),
-        )
-        page.on(
-            "console",
-            lambda message: (
-                seen.console_errors.append(message.text) if message.type == "error" else None
-            ),
-        )
+        page.on("requestfailed", lambda r: seen.failed.append((r.url, str(r.failure))))
+        page.on("console", lambda m: m.type == "error" and seen.console_errors.append(m.text))
         page.on("pageerror", lambda error: seen.page_errors.append(str(error)))
-        page.emulate_media(media=media)
-        page.goto(Path(path).resolve().as_uri(), wait_until="load")
+        page.goto(path.as_uri(), wait_until="load")
+        if keep:
+            opened[path] = seen
         return seen
 
     yield open_page
-    for context in contexts:
-        context.close()
+    context.close()
 
 
 @pytest.fixture(scope="session")

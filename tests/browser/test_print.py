@@ -24,6 +24,7 @@ MAX_ANNEX_BYTES = 5 * 1024 * 1024
 MAX_PAGES = 150
 A4_POINTS = (595, 842)
 POPPLER = ("pdfinfo", "pdftoppm", "pdftotext")
+LONG_TABLE_ROWS = 8  # print.css lets tables this long run over pages, rows kept whole
 PRINTABLE_PX = {"width": 680, "height": 979}  # A4 less print.css margins, at 96 px per inch
 
 
@@ -69,10 +70,14 @@ def pdf_pages_text(path: Path) -> list[str]:
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
-def inked_fraction(png: Path) -> float:
-    """The fraction of a page image's pixels that are not (near) white."""
-    pixels = np.asarray(Image.open(png).convert("L"), dtype=float)
-    return float((pixels < 240).mean())
+def inked_fraction(image: Path, margins_mm: tuple[float, float] = (0, 0)) -> float:
+    """The fraction of a page image's pixels that are not (near) white, leaving out the top
+    and bottom margins (in mm of an A4 page) where Chromium prints the header and footer."""
+    with Image.open(image) as page:
+        pixels = np.asarray(page.convert("L"), dtype=float)
+    height = pixels.shape[0]
+    top, bottom = (round(height * mm / 297) for mm in margins_mm)
+    return float((pixels[top : height - bottom] < 240).mean())
 
 
 def service_headings(html: Path) -> list[str]:
@@ -112,28 +117,34 @@ def test_pdfs_are_a4_with_a_plausible_number_of_pages(printed, poppler):
         )
 
 
-def test_printed_pages_are_not_blank(printed, poppler, tmp_path):
+def test_the_title_and_contents_pages_are_not_blank(printed, poppler, tmp_path):
     for target in printed.values():
-        for number in (1, 2, 3):
+        for number in (1, 2):
             stem = tmp_path / f"{target.parent.name}-{number}"
             _run(
-                "pdftoppm",
-                "-r",
-                "50",
-                "-f",
-                str(number),
-                "-l",
-                str(number),
-                "-png",
-                "-singlefile",
-                str(target),
-                str(stem),
-            )
+                "pdftoppm", "-r", "50", "-f", str(number), "-l", str(number), "-png",
+                "-singlefile", str(target), str(stem),
+            )  # fmt: skip
             image = stem.with_suffix(".png")
             with Image.open(image) as page:
                 assert page.size[0] < page.size[1], f"page {number} of {target} is not portrait"
             ink = inked_fraction(image)
             assert ink > 0.005, f"page {number} of {target} looks blank ({ink:.4f} inked)"
+
+
+def test_no_printed_page_is_empty(printed, poppler, tmp_path):
+    """Every page has something between Chromium's header and footer (no page left empty)."""
+    for target in printed.values():
+        folder = tmp_path / target.parent.name
+        folder.mkdir()
+        _run("pdftoppm", "-r", "24", "-gray", str(target), str(folder / "page"))
+        images = sorted(folder.glob("page-*.pgm"))
+        assert len(images) == int(pdf_info(target)["Pages"])
+        empty = [
+            n for n, image in enumerate(images, 1)
+            if inked_fraction(image, margins_mm=(20, 22)) < 0.0005
+        ]  # fmt: skip
+        assert not empty, f"{target}: pages {empty} have nothing between header and footer"
 
 
 def test_pages_are_numbered_page_n_of_m(printed, poppler):
@@ -178,7 +189,9 @@ PRINT_FACTS = """() => {
   return {
     chartBreaks: style('figure.chart', 'breakInside'),
     cardBreaks: style('.card', 'breakInside'),
-    tableBreaks: style('table', 'breakInside'),
+    shortTableBreaks: [...document.querySelectorAll('table')]
+      .filter(t => t.querySelectorAll(':scope > tbody > tr').length < LONG_TABLE_ROWS)
+      .map(t => getComputedStyle(t).breakInside),
     sectionBreaks: style('section.annex-section', 'breakBefore'),
     visibleNav: [...document.querySelectorAll('a')]
       .filter(a => /return to (index|contents)/i.test(a.textContent))
@@ -189,7 +202,9 @@ PRINT_FACTS = """() => {
       .map(f => Math.round(f.getBoundingClientRect().height))
       .filter(h => h > PRINTABLE_HEIGHT),
   };
-}""".replace("PRINTABLE_HEIGHT", str(PRINTABLE_PX["height"]))
+}""".replace("PRINTABLE_HEIGHT", str(PRINTABLE_PX["height"])).replace(
+    "LONG_TABLE_ROWS", str(LONG_TABLE_ROWS)
+)
 
 
 def test_print_rules_of_the_annex_keep_charts_whole(annex_paths, browser):
@@ -204,7 +219,8 @@ def test_print_rules_of_the_annex_keep_charts_whole(annex_paths, browser):
         context.close()
     assert not blocked
     assert facts["chartBreaks"] and set(facts["chartBreaks"]) == {"avoid"}, facts["chartBreaks"]
-    assert set(facts["cardBreaks"]) <= {"avoid"} and set(facts["tableBreaks"]) == {"avoid"}
+    assert set(facts["cardBreaks"]) <= {"avoid"}
+    assert set(facts["shortTableBreaks"]) == {"avoid"}, "short tables may split across pages"
     assert facts["sectionBreaks"] and set(facts["sectionBreaks"]) == {"page"}
     assert facts["visibleNav"] == 0, "'Return to index/contents' links would be printed"
     assert facts["contentsShown"], "the contents would not be printed"
