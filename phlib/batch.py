@@ -206,10 +206,13 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             for message in stage.repair():
                 console.say(message)
             _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
-            return _execute(config, options, inputs, scorecard, stage, pool, console,
-                            started, clock, workers, blockers)  # fmt: skip
-    finally:
-        pool.close()
+            outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
+                               started, clock, workers, blockers)  # fmt: skip
+    except BaseException:
+        pool.close(graceful=False)
+        raise
+    pool.close()
+    return outcome
 
 
 def _execute(config, options, inputs, scorecard, stage, pool, console, started, clock, workers,

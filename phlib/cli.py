@@ -208,6 +208,9 @@ def quarter_id(text: str) -> str:
 
 def main(argv=None) -> int:
     """Run `phreport` with `argv` (default: the command line); returns the exit code."""
+    from phlib.startup import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     from phlib import commands
     from phlib.progress import Console
 

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
-
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
@@ -192,6 +190,8 @@ def unique_ids(fragment: str) -> str:
 
 def render_section(nb, publication: str = "internal", private_text=()) -> Section:
     """Export an executed notebook (a NotebookNode or a path) to a `Section`."""
+    import nbformat
+
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)
     error = notebook_error(nb)

@@ -232,6 +232,9 @@ def _die_with_parent() -> None:
 
 
 def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int) -> None:
+    from phlib.startup import skip_slow_optional_imports
+
+    skip_slow_optional_imports()
     from phlib.kernels import KernelPool, register_engine
 
     _die_with_parent()
