@@ -44,6 +44,13 @@ def pages(quarter_outputs, visit) -> dict[Path, dict]:
     return found
 
 
+def test_the_sample_quarter_runs_without_failures(quarter_run):
+    assert quarter_run.returncode == 0, (
+        f"phreport run exited with {quarter_run.returncode}:\n{quarter_run.stdout[-3000:]}"
+        f"\n{quarter_run.stderr[-3000:]}"
+    )
+
+
 def test_the_quarter_has_an_index_annexes_and_service_pages(quarter_outputs, pages):
     index = quarter_outputs.resolve() / "index.html"
     annexes = [p for p in pages if p.name == "annex.html"]

@@ -5,9 +5,7 @@ stays under 5 MB with charts that stay crisp when zoomed (SVG, or PNG at twice t
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -23,32 +21,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MAX_ANNEX_BYTES = 5 * 1024 * 1024
 MAX_PAGES = 150
 A4_POINTS = (595, 842)
-POPPLER = ("pdfinfo", "pdftoppm", "pdftotext")
 LONG_TABLE_ROWS = 8  # print.css lets tables this long run over pages, rows kept whole
 PRINTABLE_PX = {"width": 680, "height": 979}  # A4 less print.css margins, at 96 px per inch
 
 
 @pytest.fixture(scope="module")
-def poppler() -> dict[str, str]:
-    """pdfinfo, pdftoppm and pdftotext from Debian's poppler-utils; their absence fails."""
-    found = {name: shutil.which(name) for name in POPPLER}
-    missing = [name for name, path in found.items() if not path]
-    if missing:
-        pytest.fail(
-            f"{', '.join(missing)} not found: the print tests need poppler-utils. "
-            "Fix: run `make browser` (scripts/install-browser.sh)",
-            pytrace=False,
-        )
-    return found
-
-
-@pytest.fixture(scope="module")
-def printed(quarter, quarter_outputs, annex_paths, project_copy, phreport, browser):
+def printed(quarter, annex_paths, project_copy, phreport) -> dict[Path, Path]:
     """annex.html -> annex.pdf, printed by the real `phreport pdf 2022-23-Q3`."""
-    if os.environ.get("PHREPORT_TEST_OUTPUTS"):
-        pdf.print_quarter(quarter_outputs.parent, quarter, browser=browser)
-    else:
-        phreport(project_copy, "pdf", quarter)
+    phreport(project_copy, "pdf", quarter)
     return {html: html.with_suffix(".pdf") for html in annex_paths}
 
 
@@ -91,7 +71,7 @@ def service_headings(html: Path) -> list[str]:
     return found
 
 
-def test_every_annex_is_printed_to_a_pdf(printed, poppler):
+def test_every_annex_is_printed_to_a_pdf(printed):
     problems = []
     for html, target in printed.items():
         if not target.is_file():
@@ -101,7 +81,7 @@ def test_every_annex_is_printed_to_a_pdf(printed, poppler):
     assert not problems, "\n".join(problems)
 
 
-def test_pdfs_are_a4_with_a_plausible_number_of_pages(printed, poppler):
+def test_pdfs_are_a4_with_a_plausible_number_of_pages(printed):
     for html, target in printed.items():
         info = pdf_info(target)
         pages = int(info["Pages"])
@@ -117,7 +97,7 @@ def test_pdfs_are_a4_with_a_plausible_number_of_pages(printed, poppler):
         )
 
 
-def test_the_title_and_contents_pages_are_not_blank(printed, poppler, tmp_path):
+def test_the_title_and_contents_pages_are_not_blank(printed, tmp_path):
     for target in printed.values():
         for number in (1, 2):
             stem = tmp_path / f"{target.parent.name}-{number}"
@@ -132,7 +112,7 @@ def test_the_title_and_contents_pages_are_not_blank(printed, poppler, tmp_path):
             assert ink > 0.005, f"page {number} of {target} looks blank ({ink:.4f} inked)"
 
 
-def test_no_printed_page_is_empty(printed, poppler, tmp_path):
+def test_no_printed_page_is_empty(printed, tmp_path):
     """Every page has something between Chromium's header and footer (no page left empty)."""
     for target in printed.values():
         folder = tmp_path / target.parent.name
@@ -147,7 +127,7 @@ def test_no_printed_page_is_empty(printed, poppler, tmp_path):
         assert not empty, f"{target}: pages {empty} have nothing between header and footer"
 
 
-def test_pages_are_numbered_page_n_of_m(printed, poppler):
+def test_pages_are_numbered_page_n_of_m(printed):
     for target in printed.values():
         pages = pdf_pages_text(target)
         total = len(pages)
@@ -165,14 +145,14 @@ def _first_lines(text: str, count: int = 4) -> str:
     return "\n".join(lines[:count])
 
 
-def test_each_service_area_starts_a_new_page(printed, poppler):
+def test_each_service_area_starts_a_new_page(printed):
     for html, target in printed.items():
         tops = [_first_lines(text) for text in pdf_pages_text(target)]
         late = [h for h in service_headings(html) if not any(h in top for top in tops)]
         assert not late, f"{target}: these service areas do not start a page: {late}"
 
 
-def test_title_page_then_contents(printed, poppler, quarter_label):
+def test_title_page_then_contents(printed, quarter_label):
     for html, target in printed.items():
         pages = pdf_pages_text(target)
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
