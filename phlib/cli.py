@@ -10,7 +10,7 @@ Commands (each has --help)::
     phreport export QUARTER [--areas a,b] [--services s,t] [--publication internal|public]
     phreport narratives pull QUARTER [--areas a,b] [--services s,t]
     phreport narratives carry FROM_QUARTER TO_QUARTER
-    phreport new-quarter [FROM_QUARTER] [--to QUARTER]
+    phreport new-quarter [QUARTER] [--from PREVIOUS]
     phreport pdf QUARTER
 
 Every command takes `--project DIR` (default: the folder holding `parameters/`, searched
@@ -131,8 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="start the next quarter: its parameter file and carried-forward narratives",
     )
-    new.add_argument("from_quarter", nargs="?", help="copy from this quarter (default: latest)")
-    new.add_argument("--to", dest="to_quarter", help="the new quarter (default: the next one)")
+    new.add_argument(
+        "quarter", nargs="?", help="the new quarter (default: the one after the latest)"
+    )
+    new.add_argument(
+        "--from",
+        dest="from_quarter",
+        help="copy from this quarter (default: the latest one before the new quarter)",
+    )
 
     pdf = sub.add_parser("pdf", parents=[common], help="print each annex to PDF (Chromium)")
     pdf.add_argument("quarter", help="the quarter, e.g. 2022-23-Q3")
@@ -218,9 +224,10 @@ def main(argv=None) -> int:
     args.project = Path(args.project) if args.project else find_project()
     args.argv = tuple(sys.argv[1:] if argv is None else argv)
     console = Console()
-    handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
+    name = args.command.replace("-", "_")
     if args.command == "narratives":
-        handler = getattr(commands, f"cmd_narratives_{args.action}")
+        name = f"narratives_{args.action}"
+    handler = getattr(commands, f"cmd_{name}")
     try:
         return handler(args, console)
     except RunLockedError as error:

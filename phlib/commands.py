@@ -145,19 +145,31 @@ def cmd_new_quarter(args, console) -> int:
     from phlib.periods import Quarter
 
     root = Path(args.project)
-    known = list_quarters(root)
-    if not known and not args.from_quarter:
-        raise InputError([Problem("parameters", "there is no quarter to start from",
-                                  "write parameters/<quarter>.yaml first")])  # fmt: skip
-    source = quarter_id(args.from_quarter) if args.from_quarter else known[-1]
-    target = quarter_id(args.to_quarter) if args.to_quarter else Quarter.parse(source).next().id
+    target = quarter_id(args.quarter) if args.quarter else None
+    source = quarter_id(args.from_quarter) if args.from_quarter else None
+    if source is None:
+        earlier = [
+            q
+            for q in list_quarters(root)
+            if target is None or Quarter.parse(q) < Quarter.parse(target)
+        ]
+        if not earlier:
+            fix = "write parameters/<quarter>.yaml for an earlier quarter, or give --from"
+            raise InputError(
+                [Problem("parameters", "there is no earlier quarter to start from", fix)]
+            )
+        source = earlier[-1]
+    target = target or Quarter.parse(source).next().id
+    if not Quarter.parse(source) < Quarter.parse(target):
+        fix = "name a new quarter after the one copied from"
+        raise InputError([Problem("command line", f"{target} is not after {source}", fix)])
     load_parameters(parameters_path(root, source), root)
     path = parameters_path(root, target)
     if path.exists():
-        fix = "edit that file, or choose another quarter with --to"
+        fix = "edit that file instead, or name another quarter"
         raise InputError([Problem(f"parameters/{path.name}", "the file already exists", fix)])
     text = parameters_path(root, source).read_text(encoding="utf-8")
-    text, count = re.subn(r"(?m)^quarter:.*$", f"quarter: {target}", text, count=1)
+    text = re.sub(r"(?m)^quarter:.*$", f"quarter: {target}", text, count=1)
     atomic.write_text(path, text)
     console.say(f"Wrote parameters/{path.name} from parameters/{source}.yaml.")
     narratives = root / "narratives"
