@@ -15,11 +15,11 @@ the headings as bookmarks and is tagged for screen readers. Files are written at
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from phlib.atomic import write_bytes
@@ -78,9 +78,7 @@ Fix: point PHREPORT_CHROMIUM at a Chromium executable, or unset it and run `make
 def launch(playwright, executable: str | None = None):
     """Launch headless Chromium with `CHROMIUM_ARGS` and a fresh, temporary profile.
 
-    >>> from playwright.sync_api import sync_playwright
-    >>> with sync_playwright() as p:
-    ...     launch(p, "/nowhere/chromium")  # doctest: +ELLIPSIS
+    >>> with_browser(lambda browser: None, executable="/nowhere/chromium")
     Traceback (most recent call last):
     ...
     phlib.errors.PrintError: Chromium at /nowhere/chromium did not start (...). Fix: run ...
@@ -97,15 +95,12 @@ def launch(playwright, executable: str | None = None):
 def block_network(page, blocked: list) -> None:
     """Let `page` load only ``file:`` and ``data:`` resources; abort others, noting their URL.
 
-    >>> from playwright.sync_api import sync_playwright
-    >>> blocked = []
-    >>> with sync_playwright() as p:
-    ...     browser = launch(p)
-    ...     page = browser.new_page()
+    >>> def load(browser):
+    ...     page, blocked = browser.new_page(), []
     ...     block_network(page, blocked)
     ...     page.set_content('<img src="https://example.org/a.png" alt="">')
-    ...     browser.close()
-    >>> blocked
+    ...     return blocked
+    >>> with_browser(load)
     ['https://example.org/a.png']
     """
 
@@ -137,25 +132,33 @@ def header_template(title: str) -> str:
     return f'<div style="{_TEXT_STYLE};text-align:left">{html.escape(title)}</div>'
 
 
-@contextlib.contextmanager
-def _browser(browser) -> Iterator:
-    """The browser given, or a new one that is closed afterwards."""
-    if browser is not None:
-        yield browser
-        return
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        raise PrintError(
-            "Printing needs the Python package playwright. Fix: install it with "
-            "`pip install playwright` (no browser download is needed), then " + INSTALL_HINT
-        ) from exc
-    with sync_playwright() as playwright:
-        own = launch(playwright)
+def with_browser(work: Callable, *, executable: str | None = None):
+    """Start headless Chromium, return `work(browser)`, and close the browser again.
+
+    The browser runs in a thread of its own, so this works where Playwright's synchronous
+    API cannot run directly: inside Jupyter's event loop, or beside another Playwright.
+
+    >>> with_browser(lambda browser: browser.is_connected())
+    True
+    """
+
+    def run():
         try:
-            yield own
-        finally:
-            own.close()
+            from playwright.sync_api import sync_playwright
+        except ImportError as exc:
+            raise PrintError(
+                "Printing needs the Python package playwright. Fix: install it with "
+                "`pip install playwright` (no browser download is needed), then " + INSTALL_HINT
+            ) from exc
+        with sync_playwright() as playwright:
+            browser = launch(playwright, executable)
+            try:
+                return work(browser)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="phlib-pdf") as pool:
+        return pool.submit(run).result()
 
 
 def _render(browser, html_path: Path, title: str | None) -> bytes:
@@ -192,7 +195,8 @@ def print_pdf(html_path, pdf_path, *, title: str | None = None, browser=None) ->
     """Print one HTML page to an A4 PDF and return the PDF's path.
 
     `title` goes at the top of every page (default: the page's own <title>). Pass a
-    Playwright `browser` to print several pages with one Chromium; else one is started.
+    Playwright `browser` to print several pages with one Chromium (in the thread that owns
+    it); else one is started for this page (`with_browser`).
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
@@ -205,8 +209,10 @@ def print_pdf(html_path, pdf_path, *, title: str | None = None, browser=None) ->
     if not source.is_file():
         raise PrintError(f"{source} does not exist. Fix: run `phreport run QUARTER` first")
     target = Path(pdf_path)
-    with _browser(browser) as chromium:
-        data = _render(chromium, source, title)
+    if browser is None:
+        data = with_browser(lambda chromium: _render(chromium, source, title))
+    else:
+        data = _render(browser, source, title)
     write_bytes(target, data)
     return target
 
@@ -246,5 +252,8 @@ def print_quarter(outputs_dir, quarter: str, *, browser=None) -> list[Path]:
     ['2022-23-Q3/peterborough/annex.pdf']
     """
     pages = annexes(outputs_dir, quarter)
-    with _browser(browser) as chromium:
+
+    def print_all(chromium) -> list[Path]:
         return [print_pdf(page, page.with_suffix(".pdf"), browser=chromium) for page in pages]
+
+    return print_all(browser) if browser is not None else with_browser(print_all)
