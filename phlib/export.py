@@ -27,6 +27,7 @@ from pathlib import Path
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+PAGE_IDS = frozenset({"contents", "top", "main"})
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S | re.I)
 _ID = re.compile(r"""(?<![\w-])id=(["'])(.*?)\1""", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -207,7 +208,8 @@ def nest(fragment: str, prefix: str, shift: int = 1) -> str:
 
     Heading levels move down by `shift` (h1 -> h2) and element ids, with the in-page links to
     them, gain `prefix` so that sections never share an id; indicator card ids (`ind-...`)
-    are kept, as other pages link to them.
+    are kept, as other pages link to them, and so are links to the page's own landmarks
+    (`#contents`, `#top`, `#main`).
 
     >>> nest('<h1 id="Intro">Intro</h1><a href="#Intro">x</a><div id="ind-a"></div>', "s1-")
     '<h2 id="s1-Intro">Intro</h2><a href="#s1-Intro">x</a><div id="ind-a"></div>'
@@ -217,7 +219,7 @@ def nest(fragment: str, prefix: str, shift: int = 1) -> str:
         return f"<{match.group(1)}h{min(6, int(match.group(2)) + shift)}"
 
     def keep(ident: str) -> bool:
-        return ident.startswith("ind-")
+        return ident.startswith("ind-") or ident in PAGE_IDS
 
     text = re.sub(r"<(/?)h([1-6])(?=[\s>])", level, fragment, flags=re.I)
     text = re.sub(

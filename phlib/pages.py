@@ -109,6 +109,19 @@ def drop_shared_styles(fragment: str) -> str:
     return _STYLE.sub(keep, fragment)
 
 
+_INDEX_LINK = re.compile(r"""href=(["'])index\.html\1""")
+
+
+def for_area_folder(fragment: str, index_href: str) -> str:
+    """Point a notebook's "Return to index" links (written as `index.html`) at the index of
+    the quarter, since section pages and annexes live one folder down, in `<area>/`.
+
+    >>> for_area_folder('<a href="index.html">Return to index</a>', "../index.html")
+    '<a href="../index.html">Return to index</a>'
+    """
+    return _INDEX_LINK.sub(lambda m: f"href={m.group(1)}{index_href}{m.group(1)}", fragment)
+
+
 def render(layout: str, **context) -> str:
     """Render one page layout with the shared stylesheet."""
     context.setdefault("page_title", "")
@@ -180,7 +193,7 @@ def section_page(
         heading=heading,
         notices=list(notices),
         entries=contents_entries(headings),
-        fragment=nest(drop_shared_styles(fragment), "", shift=1),
+        fragment=nest(for_area_folder(drop_shared_styles(fragment), page.index_href), "", 1),
         failed=section.failed,
         previous=previous,
         next=following,
@@ -211,7 +224,9 @@ def annex_page(parts, page: Page) -> str:
                 "heading": part.heading,
                 "notices": part.notices,
                 "failed": part.section.failed,
-                "fragment": nest(drop_shared_styles(fragment), prefix, shift=2),
+                "fragment": nest(
+                    for_area_folder(drop_shared_styles(fragment), page.index_href), prefix, 2
+                ),
             }
         )
     title = f"Annex \u2014 {page.area_name} \u2014 {page.quarter_label}"

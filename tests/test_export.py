@@ -15,7 +15,10 @@ from phlib.export import headings_of, nest, render_section, unique_ids, visible_
 from phlib.index import SectionStatus, index_html, scorecard_csv
 from phlib.pages import AnnexPart, Notice, Page, Provenance, annex_page, section_page
 
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
+    "60e6kgAAAABJRU5ErkJggg=="
+)
 PROV = Provenance(
     "7 February 2023, 10:00",
     "Q3 2022/23",
@@ -58,7 +61,9 @@ def executed(error: bool = False, path: str = "/home/analyst/project"):
                 "display_data",
                 data={
                     "text/html": '<section class="card" id="ind-sh_a"><h3 id="ind-sh_a-title">'
-                    'STI access</h3><span class="rag rag-red">Red</span>'
+                    'STI access</h3><p class="card-nav"><a href="index.html">Return to index</a>'
+                    ' <a href="#contents">Return to contents</a></p>'
+                    '<span class="rag rag-red">Red</span>'
                     '<script src="https://cdn.example.org/x.js"></script></section>'
                 },
             )
@@ -133,6 +138,19 @@ def test_section_page_title_heading_contents_and_links():
     for target in targets:
         assert doc.find(id=target[1:]) is not None, target
     assert doc.find("a", string="Return to index")["href"] == "../index.html"
+
+
+@pytest.mark.parametrize("kind", ["section", "annex"])
+def test_card_links_reach_the_index_and_the_contents(kind):
+    section = render_section(executed())
+    if kind == "section":
+        html = section_page(section, PAGE, "2. Toy")
+    else:
+        html = annex_page([AnnexPart("toy", "2. Toy", section)], PAGE)
+    doc = soup(html)
+    nav = doc.select_one(".card-nav")
+    assert [a["href"] for a in nav.find_all("a")] == ["../index.html", "#contents"]
+    assert doc.find(id="contents") is not None
 
 
 def test_footer_names_date_quarter_hashes_and_commit():
