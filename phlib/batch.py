@@ -24,8 +24,9 @@ from phlib import assemble, manifest
 from phlib.errors import PublicationError
 from phlib.lock import RunLock
 from phlib.progress import Console
-from phlib.runner import Job, WorkerPool
+from phlib.runner import Job
 from phlib.staging import Staging
+from phlib.workers import WorkerPool
 
 
 @dataclass(frozen=True)

@@ -22,33 +22,19 @@ resulting frozen `RunConfig` is passed down. Every problem in the file is report
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from phlib.errors import ParameterError, PeriodError, Problem
+from phlib.errors import ParameterError, PeriodError
+from phlib.parameter_file import EXAMPLE, ParameterReader, read_yaml
 from phlib.periods import Quarter
 
-KEY_PATTERN = re.compile(r"[a-z0-9_]+")
 DEFAULT_TITLE = "Public Health and Adult Social Care Performance Report"
 PUBLICATION_MODES = ("internal", "public")
 TOP_KEYS = ("quarter", "title", "areas", "services", "data", "publication", "suppression")
 DATA_KEYS = ("catalogue", "areas", "observations")
 SUPPRESSION_KEYS = ("min", "max")
 REQUIRED_KEYS = ("quarter", "areas", "services", "data")
-EXAMPLE = {
-    "quarter": "quarter: 2022-23-Q3",
-    "areas": "areas: [cambridgeshire, peterborough]",
-    "services": "services: [sexual_health, drugs_alcohol]",
-    "data": "data: {catalogue: data/catalogue.csv, areas: data/areas.csv, "
-    "observations: [data/observations.csv]}",
-    "data.catalogue": "catalogue: data/catalogue.csv",
-    "data.areas": "areas: data/areas.csv",
-    "data.observations": "observations: [data/observations.csv]",
-}
 
 
 @dataclass(frozen=True)
@@ -110,114 +96,6 @@ def list_quarters(project_root) -> list[str]:
     return [q.id for q in sorted(found)]
 
 
-def suggest(word: str, choices) -> str:
-    """A 'did you mean' phrase for a misspelt key, or '' when nothing is close.
-
-    >>> suggest("servces", TOP_KEYS)
-    "did you mean 'services'?"
-    >>> suggest("zzz", TOP_KEYS)
-    ''
-    """
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
-
-
-class _Reader:
-    """Collects problems while reading one parameter file."""
-
-    def __init__(self, path: Path, project_root: Path):
-        self.path, self.root = path, project_root
-        self.problems: list[Problem] = []
-        self.lines: dict[str, int] = {}
-        try:
-            self.shown = path.resolve().relative_to(project_root.resolve()).as_posix()
-        except ValueError:
-            self.shown = str(path)
-
-    def problem(self, key: str, message: str, fix: str = "", value=None) -> None:
-        line = self.lines.get(key, self.lines.get(key.split(".")[0]))
-        self.problems.append(
-            Problem(self.shown, message, fix, row=line, column=key or None, value=value)
-        )
-
-    def scan(self, node, prefix: str = "") -> None:
-        """Record each key's line and report duplicated keys (YAML keeps only the last)."""
-        if not isinstance(node, yaml.MappingNode):
-            return
-        seen = set()
-        for key_node, value_node in node.value:
-            key = f"{prefix}{key_node.value}"
-            if key in seen:
-                self.lines[key] = key_node.start_mark.line + 1
-                self.problem(
-                    key, "this key is given twice", "keep one of them and delete the other"
-                )
-            seen.add(key)
-            self.lines[key] = key_node.start_mark.line + 1
-            if not prefix:
-                self.scan(value_node, f"{key}.")
-
-    def unknown(self, mapping: dict, allowed, prefix: str = "") -> None:
-        for key in mapping:
-            if str(key) not in allowed:
-                hint = suggest(str(key), allowed)
-                fix = hint or f"use only {', '.join(allowed)}"
-                self.problem(f"{prefix}{key}", f"unknown key {str(key)!r}", fix)
-
-    def keys(self, raw, name: str) -> tuple[str, ...]:
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list) or not raw:
-            self.problem(name, f"{name} must be a list of keys", f"write e.g. {EXAMPLE[name]}", raw)
-            return ()
-        found = []
-        for item in raw:
-            text = str(item) if item is not None else ""
-            if not isinstance(item, str) or not KEY_PATTERN.fullmatch(text):
-                fix = "use lower-case letters, digits and underscores, e.g. 'sexual_health'"
-                self.problem(name, f"{text!r} is not a valid key in {name}", fix, item)
-            elif text in found:
-                self.problem(name, f"{text!r} is listed twice in {name}", "list it once", item)
-            else:
-                found.append(text)
-        return tuple(found)
-
-    def file(self, raw, key: str) -> Path | None:
-        if not isinstance(raw, str) or not raw.strip():
-            self.problem(key, f"{key} must be a file path", f"write e.g. {EXAMPLE[key]}", raw)
-            return None
-        path = Path(raw.strip())
-        path = path if path.is_absolute() else self.root / path
-        if not path.is_file():
-            fix = "correct the path (relative paths are from the project folder)"
-            self.problem(key, f"file {raw!r} does not exist", fix, raw)
-        return path.resolve()
-
-
-def _read_yaml(reader: _Reader):
-    try:
-        text = reader.path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        reader.problem("", f"the file is not UTF-8 text ({error.reason})", "save it as UTF-8")
-        return None
-    try:
-        reader.scan(yaml.compose(text, Loader=yaml.SafeLoader))
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        what = getattr(error, "problem", None) or str(error)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reader.problems.append(
-            Problem(
-                reader.shown,
-                f"the file is not valid YAML: {what}{where}",
-                "check indentation, colons and brackets near that place",
-                row=mark.line + 1 if mark else None,
-            )
-        )
-        return None
-
-
 def load_parameters(path, project_root) -> RunConfig:
     """Read and check a quarter's parameter file; relative paths are from `project_root`.
 
@@ -233,14 +111,14 @@ def load_parameters(path, project_root) -> RunConfig:
       - parameters/2022-23-Q3.yaml: there is no parameter file for this quarter. Fix: ...
     """
     path, root = Path(path), Path(project_root)
-    reader = _Reader(path, root)
+    reader = ParameterReader(path, root)
     if not path.is_file():
         known = list_quarters(root)
         fix = f"choose one of {', '.join(known)}" if known else "copy the previous quarter's file"
         fix += " or run 'phreport new-quarter' to start the next quarter"
         reader.problem("", "there is no parameter file for this quarter", fix)
         raise ParameterError(reader.problems)
-    data = _read_yaml(reader)
+    data = read_yaml(reader)
     if reader.problems and data is None:
         raise ParameterError(reader.problems)
     if not isinstance(data, dict):
@@ -280,7 +158,7 @@ def load_parameters(path, project_root) -> RunConfig:
     )
 
 
-def _quarter(reader: _Reader, raw, path: Path) -> Quarter | None:
+def _quarter(reader: ParameterReader, raw, path: Path) -> Quarter | None:
     if raw is None:
         return None
     try:
@@ -294,7 +172,7 @@ def _quarter(reader: _Reader, raw, path: Path) -> Quarter | None:
     return quarter
 
 
-def _data_files(reader: _Reader, raw) -> dict:
+def _data_files(reader: ParameterReader, raw) -> dict:
     found = {"catalogue": None, "areas": None, "observations": []}
     if not isinstance(raw, dict):
         reader.problem("data", "data must be a mapping", f"write {EXAMPLE['data']}", raw)
@@ -319,7 +197,7 @@ def _data_files(reader: _Reader, raw) -> dict:
     return found
 
 
-def _suppression(reader: _Reader, raw) -> tuple[int, int]:
+def _suppression(reader: ParameterReader, raw) -> tuple[int, int]:
     if not isinstance(raw, dict):
         reader.problem(
             "suppression", "suppression must be a mapping", "write {min: 1, max: 4}", raw

@@ -61,8 +61,27 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
     if not (live / "manifest.json").is_file():
         fix = f"run 'phreport run {config.quarter.id}' first"
         raise InputError([Problem(f"outputs/{config.quarter.id}", "there are no outputs", fix)])
+    ran_as = (manifest.read(live / "manifest.json") or {}).get("parameters", {}).get("publication")
+    if ran_as and ran_as != config.publication:
+        raise InputError([Problem(
+            f"outputs/{config.quarter.id}/manifest.json",
+            f"the notebooks were executed for a {ran_as} build, so they cannot be exported "
+            f"as a {config.publication} one (what a build shows is decided as it runs)",
+            f"run 'phreport run {config.quarter.id} --publication {config.publication}'",
+            column="publication", value=config.publication,
+        )])  # fmt: skip
     scorecard = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
                                 list(config.areas), list(config.services))  # fmt: skip
+    if config.publication == "public":
+        from phlib.errors import PublicationError
+        from phlib.validate import publication_blockers
+
+        card = scorecard[scorecard["area"].isin(inputs.areas)
+                         & scorecard["service"].isin(inputs.services)]  # fmt: skip
+        blockers = publication_blockers(config, inputs, card)
+        overridden = (manifest.read(live / "manifest.json") or {}).get("publication_override", {})
+        if blockers and not overridden.get("used"):
+            raise PublicationError(blockers)
     with RunLock(config.outputs_dir, config.quarter.id, "phreport export") as lock:
         for message in lock.messages:
             console.say(message)

@@ -15,7 +15,8 @@ from bs4 import BeautifulSoup
 
 from phlib.narratives import NarrativeDoc, Section, save, store_path
 from phlib.pages import Page, Provenance
-from phlib.runner import Job, WorkerPool, cell_seconds, run_jobs
+from phlib.runner import Job, cell_seconds, run_jobs
+from phlib.workers import WorkerPool
 
 TOYS = Path(__file__).parent / "fixtures" / "notebooks"
 QUARTER = "2022-23-Q3"
