@@ -25,6 +25,7 @@ from phlib.errors import PublicationError
 from phlib.lock import RunLock
 from phlib.progress import Console
 from phlib.runner import Job
+from phlib.schedule import Later, longest_first
 from phlib.staging import Staging
 from phlib.workers import WorkerPool
 
@@ -188,10 +189,11 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
         inputs = check_quarter(config, options.areas, options.services)
         for problem in inputs.warnings:
             console.say(f"warning: {problem}")
-        scorecard = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
-                                    list(config.areas), list(config.services))  # fmt: skip
+        scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
+                           config.quarter, list(config.areas), list(config.services))  # fmt: skip
         blockers = []
         if config.publication == "public":
+            scorecard = scorecard.result()
             run_card = scorecard[
                 scorecard["area"].isin(inputs.areas) & scorecard["service"].isin(inputs.services)
             ]
@@ -227,15 +229,20 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     folder = stage.create()
     try:
         jobs = _jobs(config, inputs, folder, prov, area_names, live, options.timeout)
+        jobs = longest_first(jobs, previous)
         console.say(
             f"Running {len(jobs)} notebooks for {config.quarter.label} "
             f"({', '.join(inputs.areas)}) with {workers} workers."
         )
         progress = console.progress(len(jobs))
         try:
+            if isinstance(scorecard, Later):
+                scorecard.start()  # while the workers run, the scorecard is worked out here
             results = pool.run(jobs, on_result=progress.update)
         finally:
             progress.close()
+        if isinstance(scorecard, Later):
+            scorecard = scorecard.result()
         pairs = {(j.area, j.service) for j in jobs}
         after = assemble.statuses(config, results, pairs, live, previous)
         stage.carry(assemble.carried_files(config, inputs.areas, inputs.services, live, after))

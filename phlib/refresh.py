@@ -65,8 +65,8 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
     if ran_as and ran_as != config.publication:
         raise InputError([Problem(
             f"outputs/{config.quarter.id}/manifest.json",
-            f"the notebooks were executed for a {ran_as} build, so they cannot be exported "
-            f"as a {config.publication} one (what a build shows is decided as it runs)",
+            f"the notebooks were executed for the {ran_as} build, so they cannot be exported "
+            f"for the {config.publication} one (what a build shows is decided as it runs)",
             f"run 'phreport run {config.quarter.id} --publication {config.publication}'",
             column="publication", value=config.publication,
         )])  # fmt: skip

@@ -273,6 +273,8 @@ def test_export_and_pull_move_narratives_between_store_and_pages(tmp_path):
     save(NarrativeDoc(QUARTER, "peterborough", "sexual_health",
                       {"summary": Section("summary", "Clinics reopened in December.")}),
          store)  # fmt: skip
+    refused = phreport(root, "export", QUARTER, "--publication", "public")
+    assert refused.returncode == 2 and "executed for the internal build" in refused.stderr
     done = phreport(root, "export", QUARTER)
     assert done.returncode == 0, done.stderr
     for page in ("sexual_health.html", "annex.html"):
