@@ -124,8 +124,12 @@ def carried_files(config, run_areas, run_services, live: Path, statuses_after) -
 def write_annexes(
     folder: Path, config, prov: Provenance, areas, statuses_after, results, area_names, private
 ):
-    """Write `<area>/annex.html` for each area of the run, sections in report order."""
-    sections = {(r.area, r.service): r.section for r in results if r.section is not None}
+    """Write `<area>/annex.html` for each area of the run, sections in report order.
+
+    A section a result brings is used as it is; any other is exported again from the
+    executed notebook in the staging folder (a page kept from an earlier run)."""
+    sections = {(r.area, r.service): r.section for r in results if r.ok and r.section}
+    failures = {(r.area, r.service): r.section for r in results if not r.ok}
     for area in areas:
         parts = []
         for service in config.services:
@@ -133,9 +137,9 @@ def write_annexes(
             if status is None:
                 continue
             if status.state == "failed":
-                parts.append(failed_part(status, sections.get((area, service)), config.publication))
+                parts.append(failed_part(status, failures.get((area, service)), config.publication))
                 continue
-            section = sections.get((area, service)) if status.state == "ok" else None
+            section = sections.get((area, service))
             if section is None:
                 section = render_section(
                     folder / area / f"{service}.ipynb", config.publication, private

@@ -76,12 +76,17 @@ def cmd_check(args, console) -> int:
 
 
 def cmd_list(args, console) -> int:
-    """`phreport list`: the quarters with parameter files, the areas and the services."""
+    """`phreport list`: the quarters with parameter files, the areas and the services (on
+    standard output, so it can be piped)."""
+    import sys
+
     from phlib import manifest
     from phlib.areas import load_areas
     from phlib.catalogue import SERVICES
     from phlib.periods import Quarter
+    from phlib.progress import Console
 
+    console = Console(sys.stdout)
     root = Path(args.project)
     quarters = list_quarters(root)
     console.say(f"Quarters ({len(quarters)} in parameters/):")

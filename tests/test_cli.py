@@ -333,7 +333,7 @@ def test_names_in_paths_are_checked(tmp_path):
 def test_list_shows_quarters_areas_and_services(tmp_path, capsys):
     root = toy_project(tmp_path / "toy")
     assert main(["list", "--project", str(root)]) == 0
-    shown = capsys.readouterr().err
+    shown = capsys.readouterr().out
     assert "2022-23-Q3" in shown and LABEL in shown and "not run yet" in shown
     assert "cambridgeshire" in shown and "Peterborough" in shown
     assert "sexual_health" in shown and "adult_social_care" in shown and "(no notebook)" in shown
