@@ -101,7 +101,8 @@ def load_parameters(path, project_root) -> RunConfig:
 
     Raises `ParameterError` listing every problem (unknown or duplicate keys, missing keys,
     a quarter that does not parse or does not match the file name, bad area or service keys,
-    missing data files, an unknown publication mode, bad suppression bounds).
+    missing data files or files outside the project folder, an unknown publication mode,
+    bad suppression bounds).
 
     >>> load_parameters("/nonexistent/parameters/2022-23-Q3.yaml", "/nonexistent")
     ... # doctest: +ELLIPSIS
@@ -122,7 +123,8 @@ def load_parameters(path, project_root) -> RunConfig:
     if reader.problems and data is None:
         raise ParameterError(reader.problems)
     if not isinstance(data, dict):
-        reader.problem("", "the file must be a mapping of keys to values", EXAMPLE["quarter"])
+        fix = f"write one key and its value per line, starting with {EXAMPLE['quarter']}"
+        reader.problem("", "the file must be a mapping of keys to values", fix)
         raise ParameterError(reader.problems)
     reader.unknown(data, TOP_KEYS)
     for key in REQUIRED_KEYS:

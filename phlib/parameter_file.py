@@ -94,7 +94,7 @@ class ParameterReader:
         for item in raw:
             text = str(item) if item is not None else ""
             if not isinstance(item, str) or not KEY_PATTERN.fullmatch(text):
-                fix = "use lower-case letters, digits and underscores, e.g. 'sexual_health'"
+                fix = f"use lower-case letters, digits and underscores, as in {EXAMPLE[name]}"
                 self.problem(name, f"{text!r} is not a valid key in {name}", fix, item)
             elif text in found:
                 self.problem(name, f"{text!r} is listed twice in {name}", "list it once", item)
@@ -106,12 +106,14 @@ class ParameterReader:
         if not isinstance(raw, str) or not raw.strip():
             self.problem(key, f"{key} must be a file path", f"write e.g. {EXAMPLE[key]}", raw)
             return None
-        path = Path(raw.strip())
-        path = path if path.is_absolute() else self.root / path
-        if not path.is_file():
+        path = (self.root / raw.strip()).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            fix = "copy the file into the project's data folder and write e.g. data/<file name>"
+            self.problem(key, f"{key} must be a file inside the project folder", fix, raw)
+        elif not path.is_file():
             fix = "correct the path (relative paths are from the project folder)"
             self.problem(key, f"file {raw!r} does not exist", fix, raw)
-        return path.resolve()
+        return path
 
 
 def read_yaml(reader: ParameterReader):

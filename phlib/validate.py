@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from phlib.errors import InputError, NotebookError, PhlibError, Problem
+from phlib.parameter_file import suggest
 
 PARAMETER_NAMES = (
     "quarter",
@@ -138,10 +139,8 @@ def check_quarter(config, areas=None, services=None) -> Inputs:
     areas, services, problems = choose(config, areas, services)
     for name in services:
         if name not in SERVICES:
-            fix = f"use one of {', '.join(SERVICES)}"
-            problems.append(
-                Problem(_shown(config), f"unknown service {name!r}", fix, column="services")
-            )
+            fix = suggest(name, SERVICES) or f"use one of {', '.join(SERVICES)}"
+            problems.append(_unknown(config, "services", "unknown service", fix, name))
     notebook_problems = []
     keys = {}
     for service in services:
@@ -156,12 +155,10 @@ def check_quarter(config, areas=None, services=None) -> Inputs:
     if catalogue is not None:
         for area in areas:
             if area not in catalogue.areas:
-                fix = (
-                    f"add it to {config.areas_path.name} or use one of {', '.join(catalogue.areas)}"
-                )
-                problems.append(
-                    Problem(_shown(config), f"unknown area {area!r}", fix, column="areas")
-                )
+                known = ", ".join(catalogue.areas)
+                fix = suggest(area, catalogue.areas) or f"use one of {known}"
+                fix += f" (areas are listed in {config.areas_path.name})"
+                problems.append(_unknown(config, "areas", "unknown area", fix, area))
         try:
             observations = data.load_observations(list(config.observation_paths), catalogue)
         except InputError as error:
@@ -175,6 +172,18 @@ def check_quarter(config, areas=None, services=None) -> Inputs:
         kind = NotebookError if all(p in notebook_problems for p in problems) else InputError
         raise kind(problems)
     return Inputs(areas, services, catalogue, observations, keys, tuple(warnings))
+
+
+def _unknown(config, key: str, message: str, fix: str, value) -> Problem:
+    """A problem with a name listed under `key` in the parameter file, on that key's line."""
+    from phlib.parameter_file import ParameterReader, read_yaml
+
+    line = None
+    if Path(config.path).is_file():
+        reader = ParameterReader(Path(config.path), Path(config.project_root))
+        read_yaml(reader)
+        line = reader.lines.get(key)
+    return Problem(_shown(config), message, fix, row=line, column=key, value=value)
 
 
 def _shown(config) -> str:
