@@ -34,6 +34,11 @@ _TAG = re.compile(r"<[^>]+>")
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
 _LINK_TAG = re.compile(r"<link\b[^>]*>", re.I)
 _REMOTE_SRC = re.compile(r"""\bsrc=(["'])(?=(?:https?:)?//)""", re.I)
+_TAG_WITH_ATTRS = re.compile(
+    r"<([A-Za-z][\w:-]*)((?:\s+[^\s=>/]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*(/?)>"
+)
+_ATTR = re.compile(r"""\s+([^\s=>/]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">\u00b6</a>')
 
 
@@ -62,10 +67,54 @@ class Section:
 
 @lru_cache(maxsize=1)
 def exporter():
-    """The project's nbconvert HTML exporter (built once per process; template compiled once)."""
-    from nbconvert import HTMLExporter
+    """The project's nbconvert HTML exporter (built once per process; template compiled once).
 
-    return HTMLExporter(
+    Markdown cells hold text people typed (narratives), so raw HTML in them is shown as text
+    and links other than http(s), mailto and tel lose their target:
+
+    >>> from nbformat.v4 import new_notebook, new_markdown_cell
+    >>> typed = "<img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    >>> body, _ = exporter().from_notebook_node(new_notebook(cells=[new_markdown_cell(typed)]))
+    >>> "<img" in body, "&lt;img src=x onerror=alert(1)&gt;" in body, "javascript:" in body
+    (False, True, False)
+    """
+    from mistune import HTMLRenderer
+    from nbconvert import HTMLExporter
+    from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
+
+    try:
+        from jinja2 import pass_context
+    except ImportError:  # pragma: no cover (Jinja2 < 3)
+        from jinja2 import contextfilter as pass_context
+
+    class TextRenderer(IPythonRenderer):
+        """Raw HTML typed in Markdown is escaped exactly as typed (never parsed first)."""
+
+        def block_html(self, html: str) -> str:
+            return HTMLRenderer.block_html(self, html)
+
+        def inline_html(self, html: str) -> str:
+            return HTMLRenderer.inline_html(self, html)
+
+    class TextOnlyMarkdownExporter(HTMLExporter):
+        """nbconvert's HTML exporter, rendering Markdown without raw HTML or script links."""
+
+        @pass_context
+        def markdown2html(self, context, source):
+            cell = context.get("cell", {})
+            renderer = TextRenderer(
+                escape=True,
+                allow_harmful_protocols=False,
+                attachments=cell.get("attachments", {}),
+                embed_images=self.embed_images,
+                path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+                anchor_link_text=self.anchor_link_text,
+                exclude_anchor_links=self.exclude_anchor_links,
+                **self.lexer_options,
+            )
+            return MarkdownWithMath(renderer=renderer).render(source)
+
+    return TextOnlyMarkdownExporter(
         template_name="phreport",
         extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
         exclude_input=True,
@@ -133,14 +182,34 @@ def make_safe(fragment: str, private_text=()) -> str:
     '<img data-blocked-src="https://x/a.png">'
     >>> make_safe("see /home/ann/work/data.csv", ["/home/ann/work"])
     'see [local path]/data.csv'
+
+    Event-handler attributes and script URLs are dropped from every tag, whatever made it:
+
+    >>> make_safe('<svg onload="alert(1)"><a href=" JavaScript:alert(1)" title="x">y</a>')
+    '<svg><a title="x">y</a>'
     """
     text = _SCRIPT.sub("", fragment)
     text = _LINK_TAG.sub("", text)
     text = _REMOTE_SRC.sub(r"data-blocked-src=\1", text)
+    text = _TAG_WITH_ATTRS.sub(_safe_attributes, text)
     for private in sorted({str(p) for p in private_text if str(p).strip()}, key=len, reverse=True):
         text = text.replace(private, "[local path]")
         text = text.replace(html.escape(private), "[local path]")
     return text
+
+
+def _safe_attributes(match: re.Match) -> str:
+    """One start tag without event handlers (on...=) or javascript:/vbscript: URLs."""
+    name, attrs, end = match.group(1), match.group(2), match.group(3)
+    kept = []
+    for attr in _ATTR.finditer(attrs):
+        key = attr.group(1).lower()
+        value = html.unescape(attr.group(3) or attr.group(4) or attr.group(5) or "")
+        scheme = re.sub(r"[\x00-\x20]", "", value).lower()
+        if key.startswith("on") or scheme.startswith(_SCRIPT_SCHEMES):
+            continue
+        kept.append(attr.group(0))
+    return f"<{name}{''.join(kept)}{end}>"
 
 
 def headings_of(fragment: str, deepest: int = 3) -> tuple[Heading, ...]:

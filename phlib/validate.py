@@ -98,13 +98,30 @@ def check_notebook(path: Path) -> list[Problem]:
     if not path.is_file():
         fix = f"add {shown}, or correct the service name in the parameter file"
         return [Problem(shown, "the notebook does not exist", fix)]
+    fix = "restore it from version control (git checkout) or re-save it from JupyterLab"
     try:
-        nb = nbformat.read(str(path), as_version=4)
-    except (OSError, ValueError, json.JSONDecodeError, nbformat.reader.NotJSONError) as error:
-        fix = "restore it from version control or re-save it from JupyterLab"
+        text = path.read_text(encoding="utf-8")
+        if not text.strip():
+            return [Problem(shown, "the notebook file is empty", fix)]
+        conflict = re.search(r"^<<<<<<< ", text, re.M)
+        if conflict:
+            line = text.count("\n", 0, conflict.start()) + 1
+            message = "the notebook holds git merge-conflict markers (<<<<<<<, =======, >>>>>>>)"
+            merge = "keep one version of the lines between the markers and delete the markers"
+            return [Problem(shown, message, merge, row=line)]
+        json.loads(text)
+        nb = nbformat.reads(text, as_version=4)
+    except json.JSONDecodeError as error:
+        where = f"{error.msg} at line {error.lineno}, column {error.colno}"
+        return [Problem(shown, f"the notebook is not valid JSON: {where}", fix, row=error.lineno)]
+    except (OSError, ValueError, nbformat.reader.NotJSONError) as error:
         return [Problem(shown, f"the notebook cannot be read: {error}", fix)]
     cell = parameters_cell(nb)
     if cell is None:
+        tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+        if tagged:
+            message = f"the cell tagged 'parameters' is a {tagged[0].cell_type} cell, not code"
+            return [Problem(shown, message, TAG_FIX)]
         return [Problem(shown, "the notebook has no cell tagged 'parameters'", TAG_FIX)]
     declared = set(_ASSIGNED.findall(cell.source))
     return [
