@@ -196,6 +196,30 @@ def narrative_keys(nb) -> list[str]:
     return [key for cell in nb.cells if is_narrative(cell) and (key := cell_key(cell))]
 
 
+def coverage(nb) -> dict[str, tuple[str, ...]]:
+    """Indicator id -> the narrative keys whose cells comment on it.
+
+    A cell lists the indicators it covers in `metadata.phlib.indicators`; an indicator is
+    always covered by a key equal to its own id, where there is one.
+
+    >>> cell = new_cell("access")
+    >>> cell.metadata["phlib"]["indicators"] = ["sh_a", "sh_b"]
+    >>> coverage(new_notebook([cell, new_cell("sh_b")]))
+    {'sh_a': ('access',), 'sh_b': ('access', 'sh_b'), 'access': ('access',)}
+    """
+    found: dict[str, list[str]] = {}
+    for cell in nb.cells:
+        key = cell_key(cell) if is_narrative(cell) else None
+        if key is None:
+            continue
+        listed = cell.get("metadata", {}).get("phlib", {}).get("indicators") or []
+        for indicator in [i for i in listed if isinstance(i, str)] + [key]:
+            keys = found.setdefault(indicator, [])
+            if key not in keys:
+                keys.append(key)
+    return {indicator: tuple(keys) for indicator, keys in found.items()}
+
+
 def absent_keys(nb, doc: NarrativeDoc) -> list[str]:
     """Store keys that no cell of `nb` shows; they stay in the store, untouched."""
     shown = set(narrative_keys(nb))

@@ -71,7 +71,7 @@ def red_without_actions(scorecard: pd.DataFrame, actions_for) -> list[str]:
         if not (actions_for(row.area, row.service, row.indicator_id) or "").strip():
             found.append(
                 f"{row.area}/{row.service}: indicator {row.indicator_id} ({row.title}) is Red "
-                "and has no actions; write them under '### Actions' in "
-                f"narratives/<quarter>/{row.area}/{row.service}.md"
+                "and has no actions; write them under '### Actions' in the section that covers "
+                f"it in narratives/<quarter>/{row.area}/{row.service}.md"
             )
     return found

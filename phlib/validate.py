@@ -50,6 +50,7 @@ class Inputs:
     observations: object = None
     narrative_keys: dict = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    coverage: dict = field(default_factory=dict)  # service -> {indicator id: narrative keys}
 
 
 def choose(config, areas=None, services=None) -> tuple[tuple, tuple, list[Problem]]:
@@ -137,15 +138,17 @@ def check_notebook(path: Path) -> list[Problem]:
     ]
 
 
-def _notebook_keys(path: Path) -> list[str]:
+def _notebook_keys(path: Path) -> tuple[list[str], dict]:
+    """The notebook's narrative keys and which keys cover which indicators."""
     import nbformat
 
-    from phlib.narrative_cells import narrative_keys
+    from phlib.narrative_cells import coverage, narrative_keys
 
     try:
-        return narrative_keys(nbformat.read(str(path), as_version=4))
+        nb = nbformat.read(str(path), as_version=4)
     except Exception:
-        return []
+        return [], {}
+    return narrative_keys(nb), coverage(nb)
 
 
 def check_quarter(config, areas=None, services=None) -> Inputs:
@@ -159,11 +162,11 @@ def check_quarter(config, areas=None, services=None) -> Inputs:
             fix = suggest(name, SERVICES) or f"use one of {', '.join(SERVICES)}"
             problems.append(_unknown(config, "services", "unknown service", fix, name))
     notebook_problems = []
-    keys = {}
+    keys, covered = {}, {}
     for service in services:
         path = config.notebooks_dir / f"{service}.ipynb"
         notebook_problems += check_notebook(path)
-        keys[service] = _notebook_keys(path) if path.is_file() else []
+        keys[service], covered[service] = _notebook_keys(path) if path.is_file() else ([], {})
     catalogue = observations = None
     try:
         catalogue = data.load_catalogue(config.catalogue_path, config.areas_path)
@@ -188,7 +191,7 @@ def check_quarter(config, areas=None, services=None) -> Inputs:
     if problems:
         kind = NotebookError if all(p in notebook_problems for p in problems) else InputError
         raise kind(problems)
-    return Inputs(areas, services, catalogue, observations, keys, tuple(warnings))
+    return Inputs(areas, services, catalogue, observations, keys, tuple(warnings), covered)
 
 
 def _unknown(config, key: str, message: str, fix: str, value) -> Problem:
@@ -254,7 +257,10 @@ def publication_blockers(config, inputs: Inputs, scorecard) -> list[str]:
         if path not in docs:
             docs[path] = narratives.load(path) if path.is_file() else None
         doc = docs[path]
-        section = doc.sections.get(indicator_id) if doc else None
-        return (section.actions or "") if section else ""
+        if doc is None:
+            return ""
+        keys = inputs.coverage.get(service, {}).get(indicator_id) or (indicator_id,)
+        sections = [doc.sections.get(key) for key in keys]
+        return "\n".join((s.actions or "") for s in sections if s is not None).strip()
 
     return blockers + red_without_actions(scorecard, actions_for)

@@ -225,3 +225,18 @@ def test_scorecard_has_a_row_per_indicator_and_area_and_lists_red_without_action
     actions = {("a", "sexual_health", "x"): "We will add clinics."}
     blockers = red_without_actions(card, lambda a, s, i: actions.get((a, s, i), ""))
     assert len(blockers) == 1 and "b/sexual_health" in blockers[0] and " x " in blockers[0]
+
+
+def test_red_without_actions_reads_the_actions_of_the_section_covering_the_indicator():
+    cat = FakeCatalogue([indicator(indicator_id="x")])
+    obs = frame([("x", "a", "2022-23-Q3", 60.0)])
+    card = build_scorecard(cat, obs, Q3, ["a"], ["sexual_health"])
+    sections = {"access": "- Open an extra clinic."}  # the KPI table's key covers x
+    covered = {"x": ("access",)}
+
+    def actions_for(area, service, indicator_id):
+        return "\n".join(sections.get(k, "") for k in covered.get(indicator_id, (indicator_id,)))
+
+    assert red_without_actions(card, actions_for) == []
+    sections.clear()
+    assert len(red_without_actions(card, actions_for)) == 1
