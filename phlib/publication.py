@@ -97,6 +97,39 @@ class Publication:
             return self.small(value)
         return self.small(numerator) or self.small(denominator)
 
+    def hidden_parts(self, indicator, parts, total=None) -> list[bool]:
+        """Which parts of a total (say districts) must be shown as ``*`` beside that total.
+
+        A part is hidden when `hides` says so; for counts shown beside their total, one more
+        part is hidden wherever a single hidden part could be worked out by subtraction
+        (secondary suppression, `phlib.suppression.suppress_table`). `parts` are
+        ``(value, numerator, denominator)`` triples; missing values count as unknown.
+
+        >>> from types import SimpleNamespace
+        >>> count = SimpleNamespace(unit="count", publication="public")
+        >>> Publication("public").hidden_parts(count, [(46,), (3,), (103,)], total=152)
+        [True, True, False]
+        >>> Publication("public").hidden_parts(count, [(46,), (3,), (103,)])
+        [False, True, False]
+        """
+        import pandas as pd
+
+        from phlib.suppression import suppress_table
+
+        triples = [tuple(part) + (None,) * (3 - len(part)) for part in parts]
+        hidden = [self.hides(indicator, *part) for part in triples]
+        if not self.public or indicator.unit != "count" or _number(total) is None:
+            return hidden
+        if self.small(total) or not any(hidden):
+            return hidden
+        values = [_number(v) for v, _, _ in triples]
+        counts = [float("nan") if v is None else v for v in values] + [_number(total)]
+        frame = pd.DataFrame({"count": counts}, index=[*range(len(values)), "total"])
+        shown = suppress_table(
+            frame, total_row="total", min_count=self.min_count, max_count=self.max_count
+        ).table["count"]
+        return [h or shown[i] == "*" for i, h in enumerate(hidden)]
+
     def label(self, indicator) -> str:
         """A short marker shown beside restricted figures in an internal build."""
         if indicator.publication == "restricted" and not self.public:

@@ -201,7 +201,9 @@ def trajectory_view(indicator, observations, quarter, area, pub):
 
 
 def breakdown_view(indicator, observations, summary: Summary, area, pub):
-    """Bars for each breakdown (such as district) at the card's period, or None without any."""
+    """Bars for each breakdown (such as district) at the card's period, or None without any.
+
+    The card beside the bars shows the total, so hidden counts get secondary suppression."""
     if pub.withholds(indicator) or summary.period is None:
         return None
     rows = observations[
@@ -212,10 +214,9 @@ def breakdown_view(indicator, observations, summary: Summary, area, pub):
     ]
     if rows.empty:
         return None
-    values = [
-        None if pub.hides(indicator, r.value, r.numerator, r.denominator) else _num(r.value)
-        for r in rows.itertuples()
-    ]
+    parts = [(r.value, r.numerator, r.denominator) for r in rows.itertuples()]
+    hidden = pub.hidden_parts(indicator, parts, total=summary.current)
+    values = [None if h else _num(v) for h, (v, _, _) in zip(hidden, parts, strict=True)]
     return charts.breakdown_chart(
         list(rows["breakdown"]),
         values,
