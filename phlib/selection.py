@@ -128,20 +128,37 @@ def last_year_profile(series: pd.DataFrame, period) -> list[float] | None:
     return values if sum(values) > 0 else None
 
 
+def annual_plan(indicator, series: pd.DataFrame, period) -> tuple[float | None, list | None]:
+    """The full-year target of `period`'s financial year and, for trajectories, the profile.
+
+    The target is the latest one given on a row of that year up to `period`, else the
+    catalogue's; a trajectory's profile is last year's monthly out-turn, whose total is also
+    the target when none is given.
+    """
+    year = period.year
+    in_year = series[
+        (series["period_start"] >= pd.Timestamp(year.start))
+        & (series["period_start"] <= pd.Timestamp(period.start))
+    ]
+    targets = [t for t in (_num(v) for v in in_year.get("target", [])) if t is not None]
+    annual = targets[-1] if targets else _num(indicator.target_value)
+    profile = last_year_profile(series, period) if indicator.target_kind == "trajectory" else None
+    if annual is None and profile is not None:
+        annual = float(sum(profile))
+    return annual, profile
+
+
 def _target(indicator, row, series, period) -> tuple[float | None, str, float | None]:
     """(target, label, actual compared with it) for the current period."""
     kind = indicator.target_kind
     value = _num(row["value"])
-    given = _num(row.get("target"))
-    if given is None:
-        given = _num(indicator.target_value)
     if kind == "threshold":
+        given = _num(row.get("target"))
+        if given is None:
+            given = _num(indicator.target_value)
         return given, "Threshold" if indicator.frequency == "month" else "Target", value
     if kind in ("annual", "trajectory"):
-        profile = last_year_profile(series, period) if kind == "trajectory" else None
-        annual = given
-        if annual is None and profile is not None:
-            annual = float(sum(profile))
+        annual, profile = annual_plan(indicator, series, period)
         ytd = _year_to_date(series, period)
         if annual is None:
             return None, "YTD target", ytd

@@ -16,7 +16,7 @@ from phlib import charts, ratings
 from phlib.cards import Card
 from phlib.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.periods import FinancialYear, Month, Quarter
-from phlib.selection import Summary, cutoff, headline_series, last_year_profile
+from phlib.selection import Summary, annual_plan, cutoff, headline_series
 from phlib.tables import KpiRow
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
@@ -174,10 +174,7 @@ def trajectory_view(indicator, observations, quarter, area, pub):
     actual = ratings.cumulative_actual(values)
     if any(v is not None and pub.hides(indicator, v) for v in values):
         actual = [None] * len(values)  # a running total would reveal the small count
-    profile = last_year_profile(series, year.months[-1]) if indicator.frequency == "month" else None
-    annual = _num(indicator.target_value)
-    if annual is None and profile is not None:
-        annual = float(sum(profile))
+    annual, profile = annual_plan(indicator, series, last)
     if annual is None:
         target = [None] * len(periods)
         label = "Cumulative target (none set)"
@@ -307,7 +304,8 @@ def kpi_row(indicator, observations, quarter, area, pub, periods) -> KpiRow:
             values[label] = SUPPRESSED
         else:
             values[label] = r["value"]
-            if r["target"] is not None and r["value"] is not None:
+            rated = indicator.target_kind == "threshold"  # annual targets are not per period
+            if rated and r["target"] is not None and r["value"] is not None:
                 rags[label] = ratings.rag_rating(r["value"], r["target"], indicator.direction)
     target = next((t for t in reversed(targets) if t is not None), None)
     if pub.withholds(indicator):

@@ -11,122 +11,28 @@ from bs4 import BeautifulSoup
 from phlib.periods import months_between, quarters_between
 from phlib.workbook import Workbook
 
+# fmt: off
 CATALOGUE = [
     # id, ref, title, service, section, unit, decimals, direction, target_kind, target_value,
     # status, frequency, lag_months, publication
-    (
-        "kpi_month",
-        "",
-        "Offered within two days",
-        "sexual_health",
-        "Access",
-        "percent",
-        "0",
-        "higher",
-        "threshold",
-        "90",
-        "",
-        "month",
-        "0",
-        "public",
-    ),
-    (
-        "visits",
-        "59",
-        "Visits within 14 days",
-        "sexual_health",
-        "Access",
-        "percent",
-        "1",
-        "higher",
-        "threshold",
-        "90",
-        "",
-        "quarter",
-        "0",
-        "public",
-    ),
-    (
-        "checks",
-        "53",
-        "Checks completed",
-        "sexual_health",
-        "Activity",
-        "count",
-        "0",
-        "higher",
-        "annual",
-        "20000",
-        "",
-        "quarter",
-        "0",
-        "public",
-    ),
-    (
-        "secret",
-        "201",
-        "Completions in treatment",
-        "sexual_health",
-        "Treatment",
-        "percent",
-        "2",
-        "higher",
-        "threshold",
-        "20.4",
-        "",
-        "quarter",
-        "0",
-        "restricted",
-    ),
-    (
-        "small",
-        "",
-        "Rare events",
-        "sexual_health",
-        "Activity",
-        "count",
-        "0",
-        "none",
-        "none",
-        "",
-        "Contextual",
-        "quarter",
-        "0",
-        "public",
-    ),
-    (
-        "insertions",
-        "",
-        "Implant insertions",
-        "sexual_health",
-        "LARC",
-        "count",
-        "0",
-        "higher",
-        "trajectory",
-        "",
-        "",
-        "month",
-        "0",
-        "public",
-    ),
-    (
-        "contract_gp",
-        "",
-        "Contracts: GP practices delivering",
-        "sexual_health",
-        "Contracts",
-        "percent",
-        "1",
-        "higher",
-        "none",
-        "",
-        "Contextual",
-        "quarter",
-        "0",
-        "public",
-    ),
+    ("kpi_month", "", "Offered within two days", "sexual_health", "Access", "percent", "0",
+     "higher", "threshold", "90", "", "month", "0", "public"),
+    ("visits", "59", "Visits within 14 days", "sexual_health", "Access", "percent", "1",
+     "higher", "threshold", "90", "", "quarter", "0", "public"),
+    ("checks", "53", "Checks completed", "sexual_health", "Activity", "count", "0", "higher",
+     "annual", "20000", "", "quarter", "0", "public"),
+    ("secret", "201", "Completions in treatment", "sexual_health", "Treatment", "percent", "2",
+     "higher", "threshold", "20.4", "", "quarter", "0", "restricted"),
+    ("small", "", "Rare events", "sexual_health", "Activity", "count", "0", "none", "none", "",
+     "Contextual", "quarter", "0", "public"),
+    ("insertions", "", "Implant insertions", "sexual_health", "LARC", "count", "0", "higher",
+     "trajectory", "", "", "month", "0", "public"),
+    ("plan", "", "Planned checks", "sexual_health", "Activity", "count", "0", "higher", "annual",
+     "", "", "quarter", "0", "public"),
+    ("contract_gp", "", "Contracts: GP practices delivering", "sexual_health", "Contracts",
+     "percent", "1", "higher", "none", "", "Contextual", "quarter", "0", "public"),
 ]
+# fmt: on
 HEADER = [
     "indicator_id",
     "ref",
@@ -193,6 +99,7 @@ def _observations():
                 ]
             )
             rows.append(["contract_gp", area, quarter.id, "", 39.1, 9, 23, "", "", "", "", ""])
+            rows.append(["plan", area, quarter.id, "", 1000, "", "", 4200, "", "", "", ""])
         for district, value in (("Fenland", 30.0), ("Cambridge City", 68.0)):
             rows.append(["visits", area, "2022-23-Q3", district, value, "", "", "", "", "", "", ""])
     return rows
@@ -330,3 +237,19 @@ def test_unknown_area_or_service_is_refused_with_a_hint(inputs):
             catalogue_path=str(inputs / "catalogue.csv"),
             observation_paths=[str(inputs / "observations.csv")],
         )
+
+
+def test_trajectory_and_card_use_the_annual_target_given_in_the_data(inputs):
+    wb = open_workbook(inputs)
+    table = soup(wb.trajectory("plan")).find("table")
+    rows = {
+        r.find("th").get_text(): [td.get_text() for td in r.find_all("td")]
+        for r in table.find("tbody").find_all("tr")
+    }
+    assert rows["Q3 2022/23"] == ["3,000", "3,150"]  # 4,200 x 9/12
+    assert "3,150" in soup(wb.card("plan")).get_text(" ")
+
+
+def test_kpi_table_does_not_rate_periods_against_a_full_year_target(inputs):
+    page = soup(open_workbook(inputs).kpi_table(["plan"], "Plan"))
+    assert "Red" not in page.get_text() and "4,200" in page.get_text()
