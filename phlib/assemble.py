@@ -158,8 +158,9 @@ def write_index(
     areas = [(a, area_names.get(a, a)) for a in config.areas]
     services = [(s, service_heading(config, s)) for s in config.services]
     frame = page(config, prov, "", "index.html")
+    small = (config.suppression_min, config.suppression_max)
     html = index_html(
-        frame, areas, services, statuses_after, scorecard, config.publication, summary
+        frame, areas, services, statuses_after, scorecard, config.publication, summary, small
     )
     atomic.write_text(folder / "index.html", html)
-    atomic.write_text(folder / "scorecard.csv", scorecard_csv(scorecard, config.publication))
+    atomic.write_text(folder / "scorecard.csv", scorecard_csv(scorecard, config.publication, small))

@@ -19,9 +19,12 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from phlib.export import Section
+from phlib.formatting import SUPPRESSED
 from phlib.pages import AnnexPart, Notice, Page, annex_page, render
+from phlib.publication import Publication
 
 STATES = {
     "ok": "Produced in this run",
@@ -76,9 +79,10 @@ def _withheld(row: dict, publication: str) -> bool:
     return publication == "public" and bool(row.get("restricted"))
 
 
-def scorecard_rows(scorecard, publication: str = "internal") -> list[dict]:
+def scorecard_rows(scorecard, publication: str = "internal", suppression=(1, 4)) -> list[dict]:
     """The scorecard as `CSV_COLUMNS` rows; a public build shows no figures of restricted
-    indicators.
+    indicators, and small counts (`suppression` is the range) and the figures made from
+    them (rates, RAG, change) as ``*``, as the cards do.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame([{"indicator_id": "d1", "ref": "", "title": "T", "service": "s",
@@ -86,30 +90,41 @@ def scorecard_rows(scorecard, publication: str = "internal") -> list[dict]:
     ...     "direction": "higher", "rag": "Blue", "change": "", "restricted": True}])
     >>> scorecard_rows(frame)[0]["current"], scorecard_rows(frame, "public")[0]["rag"]
     ('5', 'Not published')
+    >>> frame = frame.assign(restricted=False, unit="count", current=3.0, previous=12.0)
+    >>> [scorecard_rows(frame, "public")[0][k] for k in ("current", "previous", "rag")]
+    ['*', '12', '*']
     """
+    pub = Publication(publication, *suppression)
     rows = []
     for row in scorecard.to_dict("records"):
         out = {name: _number(row.get(name)) for name in CSV_COLUMNS}
         if _withheld(row, publication):
             out.update(current="", previous="", target="", rag=WITHHELD, change="")
+        elif pub.public and "unit" in row:
+            unit = SimpleNamespace(unit=row["unit"], publication="public")
+            if pub.hides(unit, row["current"], row.get("numerator"), row.get("denominator")):
+                out.update(current=SUPPRESSED, rag=SUPPRESSED, change="")
+            parts = (row.get("previous_numerator"), row.get("previous_denominator"))
+            if pub.hides(unit, row["previous"], *parts):
+                out.update(previous=SUPPRESSED, change="")
         rows.append(out)
     return rows
 
 
-def scorecard_csv(scorecard, publication: str = "internal") -> str:
+def scorecard_csv(scorecard, publication: str = "internal", suppression=(1, 4)) -> str:
     """`scorecard.csv`: one row per indicator and area."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(scorecard_rows(scorecard, publication))
+    writer.writerows(scorecard_rows(scorecard, publication, suppression))
     return buffer.getvalue()
 
 
-def _scorecard_groups(scorecard, areas, services, statuses, publication) -> list[dict]:
+def _scorecard_groups(scorecard, areas, services, statuses, publication, suppression) -> list:
     from phlib.style import rag_class
 
     groups = []
-    rows = scorecard_rows(scorecard, publication) if scorecard is not None else []
+    rows = scorecard_rows(scorecard, publication, suppression) if scorecard is not None else []
     for service, heading in services:
         found: dict[str, dict] = {}
         for row in rows:
@@ -147,9 +162,12 @@ def _title(row: dict) -> str:
     return f"{row['ref']}. {row['title']}" if row.get("ref") else row["title"]
 
 
-def index_html(page: Page, areas, services, statuses, scorecard, publication, summary) -> str:
+def index_html(
+    page: Page, areas, services, statuses, scorecard, publication, summary, suppression=(1, 4)
+) -> str:
     """The index page. `areas` and `services` are (key, display) pairs in report order;
-    `statuses` maps (area, service) to `SectionStatus`."""
+    `statuses` maps (area, service) to `SectionStatus`; `suppression` is the range of small
+    counts a public build hides."""
     grid = []
     for service, heading in services:
         cells = []
@@ -195,7 +213,7 @@ def index_html(page: Page, areas, services, statuses, scorecard, publication, su
         summary=summary,
         areas=[{"key": key, "name": name} for key, name in areas],
         sections=grid,
-        scorecard=_scorecard_groups(scorecard, areas, services, statuses, publication),
+        scorecard=_scorecard_groups(scorecard, areas, services, statuses, publication, suppression),
         failures=failures,
     )
 

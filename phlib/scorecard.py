@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from phlib.periods import parse_period
 from phlib.selection import summarise
 
 COLUMNS = [
@@ -25,6 +26,11 @@ COLUMNS = [
     "rag",
     "change",
     "restricted",
+    "unit",
+    "numerator",
+    "denominator",
+    "previous_numerator",
+    "previous_denominator",
 ]
 
 
@@ -37,10 +43,12 @@ def build_scorecard(
     period the figures come from ("Oct 2022 (latest available)" when it is not the quarter).
     """
     rows = []
+    parts = _headline_parts(observations)
     for service in services:
         for indicator in catalogue.for_service(service):
             for area in areas:
                 summary = summarise(indicator, observations, quarter, area)
+                before = _previous_parts(parts, indicator.indicator_id, area, summary.period)
                 rows.append(
                     {
                         "indicator_id": indicator.indicator_id,
@@ -56,9 +64,34 @@ def build_scorecard(
                         "rag": summary.rag,
                         "change": summary.change or "",
                         "restricted": indicator.publication == "restricted",
+                        "unit": indicator.unit,
+                        "numerator": summary.numerator,
+                        "denominator": summary.denominator,
+                        "previous_numerator": before[0],
+                        "previous_denominator": before[1],
                     }
                 )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _headline_parts(observations: pd.DataFrame) -> dict:
+    """(indicator, area, period id) -> (numerator, denominator) of each headline row."""
+    heads = observations[observations["breakdown"].fillna("") == ""]
+    return {
+        (i, a, p): (n, d)
+        for i, a, p, n, d in zip(
+            heads["indicator_id"], heads["area"], heads["period"], heads["numerator"],
+            heads["denominator"], strict=True,
+        )
+    }  # fmt: skip
+
+
+def _previous_parts(parts: dict, indicator_id: str, area: str, period) -> tuple:
+    """The numerator and denominator of the period before `period` (None, None if unknown)."""
+    if period is None:
+        return None, None
+    found = parts.get((indicator_id, area, parse_period(period).previous().id), (None, None))
+    return tuple(None if pd.isna(v) else float(v) for v in found)
 
 
 def red_without_actions(scorecard: pd.DataFrame, actions_for) -> list[str]:
