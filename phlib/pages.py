@@ -193,7 +193,8 @@ def section_page(
         heading=heading,
         notices=list(notices),
         entries=contents_entries(headings),
-        fragment=nest(for_area_folder(drop_shared_styles(fragment), page.index_href), "", 1),
+        # Notebooks put sub-sections at h3 under their h2 title; a page's title is its h1.
+        fragment=nest(for_area_folder(drop_shared_styles(fragment), page.index_href), "", -1),
         failed=section.failed,
         previous=previous,
         next=following,
@@ -224,8 +225,8 @@ def annex_page(parts, page: Page) -> str:
                 "heading": part.heading,
                 "notices": part.notices,
                 "failed": part.section.failed,
-                "fragment": nest(
-                    for_area_folder(drop_shared_styles(fragment), page.index_href), prefix, 2
+                "fragment": nest(  # sub-sections stay h3 under the section's h2
+                    for_area_folder(drop_shared_styles(fragment), page.index_href), prefix, 0
                 ),
             }
         )
