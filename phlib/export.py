@@ -28,6 +28,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 PAGE_IDS = frozenset({"contents", "top", "main"})
+NO_ALT = "No description has been provided for this image"
+_IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)", re.I)
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S | re.I)
 _ID = re.compile(r"""(?<![\w-])id=(["'])(.*?)\1""", re.I)
 _TAG = re.compile(r"<[^>]+>")
@@ -39,7 +41,7 @@ _TAG_WITH_ATTRS = re.compile(
 )
 _ATTR = re.compile(r"""\s+([^\s=>/]+)(\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
-_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">\u00b6</a>')
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">(?:\u00b6|&#182;|&para;)</a>')
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,29 @@ def exporter():
                 **self.lexer_options,
             )
             return MarkdownWithMath(renderer=renderer).render(source)
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # nbconvert's HTMLExporter re-parses the whole page with BeautifulSoup only to give
+            # images without alt text a placeholder (and to make .jp-Notebook cells focusable,
+            # which this template has none of): most of an export's time. Do the same for the
+            # images with a regular expression instead.
+            from nbconvert.exporters.templateexporter import TemplateExporter
+            from nbconvert.filters.highlight import Highlight2HTML
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            highlight = self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            widgets = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", widgets)
+            body, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', body), resources
 
     return TextOnlyMarkdownExporter(
         template_name="phreport",
