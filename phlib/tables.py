@@ -156,6 +156,8 @@ def comparison_table(
 def _contract_text(counts) -> str:
     if counts is None:
         return MISSING
+    if isinstance(counts, str):  # "*" (suppressed) or "Not published" (withheld)
+        return counts
     delivering, sent = counts
     if sent is None:
         return MISSING
@@ -174,15 +176,17 @@ def contracts_table(
     """Contracts returned and delivering of those sent out, per service and provider type.
 
     Each row is ``(service, {provider: (delivering, sent_out) or None})``; a provider without
-    a contract for that service shows ``N/A``.
+    a contract for that service shows ``N/A``, and text in place of the counts (``*`` for
+    suppressed counts in a public build) is shown as it is.
 
     >>> s = contracts_table([("Stop smoking", {"GP practices": (9, 23),
     ...                                         "Community pharmacies": (1, 16)}),
-    ...                      ("NHS Health Checks", {"GP practices": (19, 23)})],
+    ...                      ("NHS Health Checks", {"GP practices": (19, 23),
+    ...                                             "Community pharmacies": "*"})],
     ...                     ["GP practices", "Community pharmacies"], "Primary care contracts")
     >>> s.data.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['Stop smoking', '9 of 23 (39%)', '1 of 16 (6%)'],
-     ['NHS Health Checks', '19 of 23 (83%)', 'N/A']]
+     ['NHS Health Checks', '19 of 23 (83%)', '*']]
     """
     providers = [str(p) for p in providers]
     headers = [f"{p}: delivering of sent out" for p in providers]

@@ -23,7 +23,7 @@ from phlib.cards import card_html
 from phlib.catalogue import SERVICES
 from phlib.data import load_catalogue, load_observations
 from phlib.figures import chart_html
-from phlib.formatting import format_value
+from phlib.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.markup import esc
 from phlib.numbering import Numbering
 from phlib.periods import Quarter
@@ -252,7 +252,8 @@ class Workbook:
         return Block(table_html(styler), caption)
 
     def contracts(self, layout: dict, caption: str) -> Block:
-        """Primary care contracts returned and delivering of those sent out.
+        """Primary care contracts returned and delivering of those sent out (``*`` where a
+        public build suppresses the counts).
 
         `layout` maps a service name to {provider: indicator id}, e.g.
         ``{"Stop smoking": {"GP practices": "com_pc_gp_stop_smoking"}}``.
@@ -263,7 +264,12 @@ class Workbook:
             counts = {}
             for provider, indicator_id in by_provider.items():
                 s = self.summary(indicator_id)
-                if s.numerator is None or s.denominator is None:
+                ind = self.indicator(indicator_id)
+                if self.publication.withholds(ind):
+                    counts[provider] = WITHHELD
+                elif self.publication.hides(ind, s.current, s.numerator, s.denominator):
+                    counts[provider] = SUPPRESSED
+                elif s.numerator is None or s.denominator is None:
                     counts[provider] = None
                 else:
                     counts[provider] = (int(s.numerator), int(s.denominator))

@@ -1,4 +1,5 @@
-"""Secondary suppression where a card shows a total beside its parts (bars by district).
+"""Small counts in public builds: secondary suppression where a card shows a total beside
+its parts (bars by district), and the contracts table.
 
 The sample's outreach health checks for Cambridgeshire in Q3 2022/23 are 239 in total, made
 of five districts (46 + 24 + 103 + 37 + 29). Here East Cambridgeshire is made 3 (and the
@@ -88,3 +89,28 @@ def test_a_hidden_part_cannot_be_worked_out_from_the_total(data):
     hidden = [name for name, text in table.items() if text == "N/A"]
     assert len(hidden) >= 2, "one hidden part alone would equal the total minus the others"
     assert sum(DISTRICTS.values()) - visible == sum(DISTRICTS[name] for name in hidden)
+
+
+def test_public_contracts_table_hides_small_counts_it_would_show_as_x_of_y():
+    """Cambridgeshire's pharmacies delivering NHS Health Checks in Q3 2022/23: 2 of 3."""
+    results = {}
+    for publication in ("internal", "public"):
+        wb = Workbook.open(
+            QUARTER,
+            AREA,
+            "health_checks",
+            catalogue_path=PROJECT / "data" / "catalogue.csv",
+            areas_path=PROJECT / "data" / "areas.csv",
+            observation_paths=[PROJECT / "data" / "observations.csv"],
+            publication=publication,
+        )
+        providers = {
+            "GP practices": "com_pc_gp_health_checks",
+            "Community pharmacies": "com_pc_pharm_health_checks",
+        }
+        layout = {"NHS Health Checks": providers}
+        doc = BeautifulSoup(wb.contracts(layout, "Contracts").html, "html.parser")
+        results[publication] = [td.get_text(strip=True) for td in doc.select("tbody td")]
+    assert results["internal"][-1] == "2 of 3 (67%)"
+    assert results["public"][-1] == "*"
+    assert results["public"][0] == results["internal"][0] != "*", "large counts stay shown"
