@@ -201,15 +201,27 @@ def find_project(start: Path | None = None) -> Path:
     return here
 
 
-def quarter_id(text: str) -> str:
-    """A quarter id from any accepted spelling; raises `PeriodError` when it does not parse.
+def quarter_id(text: str, name: str = "QUARTER") -> str:
+    """A quarter id from any accepted spelling of the command-line argument `name`.
+
+    Raises `InputError` naming the argument when `text` does not parse.
 
     >>> quarter_id("Q3 2022/23")
     '2022-23-Q3'
+    >>> quarter_id("../x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    phlib.errors.InputError: 1 problem found in the inputs:
+      - command line, column 'QUARTER': could not read '../x' as a quarter. ...
     """
+    from phlib.errors import Problem
     from phlib.periods import Quarter
 
-    return Quarter.parse(text).id
+    try:
+        return Quarter.parse(text).id
+    except PeriodError as error:
+        fix = "give a quarter such as 2022-23-Q3 ('phreport list' shows the quarters)"
+        raise InputError([Problem("command line", str(error), fix, column=name)]) from None
 
 
 def main(argv=None) -> int:

@@ -74,7 +74,9 @@ def choose(config, areas=None, services=None) -> tuple[tuple, tuple, list[Proble
         picked = []
         for name in wanted:
             if name not in known:
-                fix = f"choose from {', '.join(known)} (or add it to {Path(config.path).name})"
+                hint = suggest(name, known)
+                fix = f"{hint + ' ' if hint else ''}choose from {', '.join(known)}"
+                fix += f" (or add it to {Path(config.path).name})"
                 message = f"{what} {name!r} is not one of this quarter's {what}s"
                 problems.append(Problem("command line", message, fix, column=option, value=name))
             elif name not in picked:
