@@ -359,3 +359,23 @@ def test_every_command_has_help(command, capsys):
         main([*command.split()[1:], "--help"])
     assert exit_.value.code == 0
     assert "usage: phreport" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise(tty):
+    import io
+
+    from phlib.progress import Console
+    from phlib.runner import JobResult
+
+    stream = io.StringIO()
+    progress = Console(stream).progress(2, tty=tty)
+    progress.update(JobResult("cambridgeshire", "sexual_health", "ok", 2.06))
+    progress.update(JobResult("peterborough", "lifestyles", "failed", 1.0, error="KeyError: 'x'"))
+    progress.close()
+    shown = stream.getvalue()
+    assert "[2/2] peterborough/lifestyles failed 1.0s (KeyError: 'x')" in shown
+    if tty:
+        assert "100%" in shown and "2/2" in shown
+    else:
+        assert shown.splitlines()[0] == "[1/2] cambridgeshire/sexual_health ok 2.1s"
