@@ -230,6 +230,31 @@ class Workbook:
         )
         return Block(self._figure(chart) or _withheld(ind), ind.title)
 
+    def parts(self, total_id: str, part_ids, caption: str) -> Block:
+        """A monthly table of the parts of a total (such as quitters by provider) with the total,
+        then each part's cumulative chart. In a public build a small count is ``*`` and so is
+        the part that would reveal it by subtraction; a part with any hidden month in the
+        year to date has no chart (see `phlib.parts`)."""
+        from phlib.parts import parts_view
+
+        parts = [self.indicator(i) for i in part_ids]
+        months = views.kpi_periods(parts[0], self.quarter)
+        view = parts_view(self.indicator(total_id), parts, self.observations, months,
+                          self.publication, self.area)  # fmt: skip
+        styler = kpi_table(view.rows, view.labels, caption, number=self.numbering.table(),
+                           target_label="Annual target", measure_label="Provider")  # fmt: skip
+        html = [table_html(styler)]
+        for ind in parts:
+            if ind.indicator_id in view.hidden:
+                html.append(
+                    f'<p class="withheld">The cumulative chart of {esc(ind.title)} is not '
+                    "shown: some months' numbers are small enough that people could be "
+                    "identified.</p>"
+                )
+            else:
+                html.append(self.trajectory(ind.indicator_id).html)
+        return Block("\n".join(html), caption)
+
     def kpi_table(self, indicator_ids, caption: str) -> Block:
         """Measures down, the quarter's months (or the year's quarters) across, threshold first."""
         inds = [self.indicator(i) for i in indicator_ids]

@@ -114,3 +114,41 @@ def test_public_contracts_table_hides_small_counts_it_would_show_as_x_of_y():
     assert results["internal"][-1] == "2 of 3 (67%)"
     assert results["public"][-1] == "*"
     assert results["public"][0] == results["internal"][0] != "*", "large counts stay shown"
+
+
+def parts_table(publication: str, area: str):
+    wb = Workbook.open(
+        QUARTER,
+        area,
+        "stop_smoking",
+        catalogue_path=PROJECT / "data" / "catalogue.csv",
+        areas_path=PROJECT / "data" / "areas.csv",
+        observation_paths=[PROJECT / "data" / "observations.csv"],
+        publication=publication,
+    )
+    parts = ["ss_quitters_gp", "ss_quitters_pharmacy", "ss_quitters_lifestyle"]
+    doc = BeautifulSoup(wb.parts("ss_quitters_total", parts, "Quitters").html, "html.parser")
+    table = doc.find("table")
+    months = [th.get_text(strip=True) for th in table.select("thead th")][2:]
+    rows = {
+        tr.th.get_text(strip=True).split(": ")[-1]: [td.get_text(strip=True) for td in tr("td")][1:]
+        for tr in table.select("tbody tr")
+    }
+    return months, rows, doc
+
+
+def test_quitters_by_provider_hide_a_small_count_and_the_part_that_would_reveal_it():
+    """Cambridgeshire, Oct 2022: pharmacies 1, GP practices 10, lifestyle service 73."""
+    months, rows, _ = parts_table("internal", AREA)
+    assert months[-1] == "Oct 2022"
+    assert [rows[k][-1] for k in ("GP practices", "community pharmacies")] == ["10", "1"]
+    months, rows, doc = parts_table("public", AREA)
+    oct_ = {name: cells[-1] for name, cells in rows.items()}
+    assert oct_["community pharmacies"] == "*", "the small count"
+    assert oct_["GP practices"] == "*", "the smallest other part, or 1 = total - the rest"
+    assert oct_["lifestyle service"] == "73" and oct_["Total"] != "*"
+    assert "0" not in (oct_["community pharmacies"], oct_["GP practices"])
+    assert rows["community pharmacies"][:2] == ["0", "0"], "zero is not a small count"
+    charts = [f.figcaption.get_text() for f in doc.find_all("figure")]
+    assert len(charts) == 1 and "lifestyle service" in charts[0]
+    assert len(doc.select("p.withheld")) == 2, "no running totals of the hidden providers"
