@@ -94,18 +94,31 @@ def statuses(config, results, run_pairs, live: Path, previous_manifest) -> dict:
 
 def carried_files(config, run_areas, run_services, live: Path, statuses_after) -> list[str]:
     """Files of the live outputs the staging folder must keep: sections this run did not
-    produce (other areas or services) and the previous pages of sections that failed."""
+    produce (other areas or services) and the previous pages of sections that failed. A kept
+    notebook keeps its gather memory (`.<service>.ipynb.gathered.json`) too.
+
+    >>> import tempfile
+    >>> live = Path(tempfile.mkdtemp())
+    >>> (live / "peterborough").mkdir()
+    >>> for name in ("lifestyles.ipynb", ".lifestyles.ipynb.gathered.json", ".x.tmp"):
+    ...     _ = (live / "peterborough" / name).write_text("{}")
+    >>> carried_files(None, ["cambridgeshire"], ["lifestyles"], live, {})
+    ['peterborough/.lifestyles.ipynb.gathered.json', 'peterborough/lifestyles.ipynb']
+    """
+    from phlib.narrative_gather import memory_of
+
     keep = []
     if not live.is_dir():
         return keep
     for area_dir in sorted(p for p in live.iterdir() if p.is_dir()):
         area = area_dir.name
         for path in sorted(area_dir.iterdir()):
-            if not path.is_file() or path.name.startswith("."):
+            name = memory_of(path.name) or path.name
+            if not path.is_file() or name.startswith("."):
                 continue
-            service = path.name.split(".", 1)[0]
+            service = name.split(".", 1)[0]
             rerun = area in run_areas and service in run_services
-            if path.name == "annex.html":
+            if name == "annex.html":
                 take = area not in run_areas
             elif not rerun:
                 take = True
@@ -114,7 +127,7 @@ def carried_files(config, run_areas, run_services, live: Path, statuses_after) -
                 take = (
                     status is not None
                     and status.state == "previous"
-                    and path.name in (f"{service}.html", f"{service}.ipynb")
+                    and name in (f"{service}.html", f"{service}.ipynb")
                 )
             if take:
                 keep.append(f"{area}/{path.name}")

@@ -191,6 +191,21 @@ def _memory_path(notebook: Path) -> Path:
     return notebook.with_name(f".{notebook.name}.gathered.json")
 
 
+def memory_of(name: str) -> str | None:
+    """The notebook whose gather memory file is called `name`, or None for other names.
+
+    The memory must be copied wherever its notebook is copied (as when a run keeps the
+    sections it did not re-run), else the next gather takes the notebook's text again.
+
+    >>> memory_of(".sexual_health.ipynb.gathered.json"), memory_of(".annex.html.x.tmp")
+    ('sexual_health.ipynb', None)
+    """
+    prefix, suffix = ".", ".ipynb.gathered.json"
+    if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix + suffix):
+        return name[len(prefix) : -len(".gathered.json")]
+    return None
+
+
 def _memory(notebook: Path) -> dict:
     try:
         data = json.loads(_memory_path(notebook).read_text(encoding="utf-8"))

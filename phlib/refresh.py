@@ -52,6 +52,7 @@ def _refresh_section(config, folder: Path, area: str, service: str, prov, area_n
 def export_quarter(config, areas, services, console, argv=()) -> int:
     """Re-render the pages of `areas` x `services` (default all) from executed notebooks."""
     from phlib.batch import _known_keys, _pull, assemble_private
+    from phlib.narrative_gather import memory_of
     from phlib.scorecard import build_scorecard
     from phlib.validate import check_quarter
 
@@ -93,7 +94,8 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
         folder = stage.create()
         try:
             everything = [p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file()]
-            stage.carry(p for p in everything if not Path(p).name.startswith("."))
+            stage.carry(p for p in everything
+                        if not Path(p).name.startswith(".") or memory_of(Path(p).name))  # fmt: skip
             hashes = previous.get("inputs", {})
             now = manifest.file_hashes(config.data_paths, config.project_root)
             if any(hashes.get(k) != v for k, v in now.items()):

@@ -159,6 +159,24 @@ def test_a_cell_with_an_unknown_key_is_reported_and_its_text_kept(edited_run):
     assert message in log
 
 
+def test_a_gathered_edit_does_not_come_back_over_a_newer_store_edit(project, phreport):
+    """Pull an edit from the notebook, edit the same section in the store file, refresh other
+    sections: the next gather must keep the store's newer text (no conflict)."""
+    store = store_of(project)
+
+    def change(nb):
+        narrative_cell(nb, "access").source = f"#### Commentary\n\n{NOTEBOOK_TEXT}"
+
+    edit_notebook(outputs_of(project) / AREA / f"{SERVICE}.ipynb", change)
+    phreport(project, "narratives", "pull", QUARTER, *SCOPE)
+    assert load(store).sections["access"].commentary == NOTEBOOK_TEXT
+    store.write_text(store.read_text("utf-8").replace(NOTEBOOK_TEXT, STORE_TEXT), "utf-8")
+    phreport(project, "export", QUARTER, "--areas", AREA, "--services", "drugs_alcohol")
+    pulled = phreport(project, "narratives", "pull", QUARTER, *SCOPE)
+    assert load(store).sections["access"].commentary == STORE_TEXT, pulled.output
+    assert not sorted(store.parent.glob("*.conflict-*.md")), pulled.output
+
+
 # --- killed runs ------------------------------------------------------------------------------
 
 
