@@ -27,20 +27,12 @@ False
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from phlib.errors import ParameterError, Problem
+from phlib.selection import number
 
 MODES = ("internal", "public")
-
-
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 @dataclass(frozen=True)
@@ -86,8 +78,8 @@ class Publication:
 
     def small(self, count) -> bool:
         """True when `count` is in the small-number range (only ever in a public build)."""
-        number = _number(count)
-        return self.public and number is not None and self.min_count <= number <= self.max_count
+        value = number(count)
+        return self.public and value is not None and self.min_count <= value <= self.max_count
 
     def hides(self, indicator, value=None, numerator=None, denominator=None) -> bool:
         """True when this value must be shown as ``*`` (or, if restricted, withheld)."""
@@ -118,12 +110,12 @@ class Publication:
 
         triples = [tuple(part) + (None,) * (3 - len(part)) for part in parts]
         hidden = [self.hides(indicator, *part) for part in triples]
-        if not self.public or indicator.unit != "count" or _number(total) is None:
+        if not self.public or indicator.unit != "count" or number(total) is None:
             return hidden
         if self.small(total) or not any(hidden):
             return hidden
-        values = [_number(v) for v, _, _ in triples]
-        counts = [float("nan") if v is None else v for v in values] + [_number(total)]
+        values = [number(v) for v, _, _ in triples]
+        counts = [float("nan") if v is None else v for v in values] + [number(total)]
         frame = pd.DataFrame({"count": counts}, index=[*range(len(values)), "total"])
         shown = suppress_table(
             frame, total_row="total", min_count=self.min_count, max_count=self.max_count

@@ -57,14 +57,19 @@ class Summary:
     in_quarter: bool
 
 
-def _num(value) -> float | None:
+def number(value) -> float | None:
+    """`value` as a float, or None when it is missing (None, NaN, NA) or not a number.
+
+    >>> number("56.0"), number(float("nan")), number(None), number("n/a")
+    (56.0, None, None, None)
+    """
     if value is None or value is pd.NA:
         return None
     try:
-        number = float(value)
+        result = float(value)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(number) else number
+    return None if math.isnan(result) else result
 
 
 def headline_series(observations: pd.DataFrame, indicator_id: str, area: str, kind: str):
@@ -106,7 +111,7 @@ def _year_to_date(series: pd.DataFrame, period) -> float | None:
         (series["period_start"] >= pd.Timestamp(period.year.start))
         & (series["period_start"] <= pd.Timestamp(period.start))
     ]
-    values = [_num(v) for v in same_year["value"]]
+    values = [number(v) for v in same_year["value"]]
     expected = period.months_elapsed // _MONTHS_PER[period.kind]
     if len(values) != expected or any(v is None for v in values):
         return None
@@ -121,7 +126,7 @@ def last_year_profile(series: pd.DataFrame, period) -> list[float] | None:
     values = []
     for month in last_year.months:
         row = _row_for(series, month.id)
-        value = None if row is None else _num(row["value"])
+        value = None if row is None else number(row["value"])
         if value is None:
             return None
         values.append(value)
@@ -140,8 +145,8 @@ def annual_plan(indicator, series: pd.DataFrame, period) -> tuple[float | None, 
         (series["period_start"] >= pd.Timestamp(year.start))
         & (series["period_start"] <= pd.Timestamp(period.start))
     ]
-    targets = [t for t in (_num(v) for v in in_year.get("target", [])) if t is not None]
-    annual = targets[-1] if targets else _num(indicator.target_value)
+    targets = [t for t in (number(v) for v in in_year.get("target", [])) if t is not None]
+    annual = targets[-1] if targets else number(indicator.target_value)
     profile = last_year_profile(series, period) if indicator.target_kind == "trajectory" else None
     if annual is None and profile is not None:
         annual = float(sum(profile))
@@ -151,11 +156,11 @@ def annual_plan(indicator, series: pd.DataFrame, period) -> tuple[float | None, 
 def _target(indicator, row, series, period) -> tuple[float | None, str, float | None]:
     """(target, label, actual compared with it) for the current period."""
     kind = indicator.target_kind
-    value = _num(row["value"])
+    value = number(row["value"])
     if kind == "threshold":
-        given = _num(row.get("target"))
+        given = number(row.get("target"))
         if given is None:
-            given = _num(indicator.target_value)
+            given = number(indicator.target_value)
         return given, "Threshold" if indicator.frequency == "month" else "Target", value
     if kind in ("annual", "trajectory"):
         annual, profile = annual_plan(indicator, series, period)
@@ -171,7 +176,7 @@ def _target(indicator, row, series, period) -> tuple[float | None, str, float | 
 def _comparators(series: pd.DataFrame, index: int) -> tuple[float | None, float | None, str]:
     for i in range(index, -1, -1):
         row = series.iloc[i]
-        sn, eng = _num(row.get("stat_neighbour_mean")), _num(row.get("england_mean"))
+        sn, eng = number(row.get("stat_neighbour_mean")), number(row.get("england_mean"))
         if sn is not None or eng is not None:
             label = str(row.get("comparator_period") or "")
             if not label or label == "nan":
@@ -215,8 +220,8 @@ def summarise(indicator, observations: pd.DataFrame, quarter, area: str) -> Summ
     label = period.label if in_quarter else f"{period.label} (latest available)"
     previous_period = period.previous()
     previous_row = _row_for(series, previous_period.id)
-    previous = None if previous_row is None else _num(previous_row["value"])
-    current = _num(row["value"])
+    previous = None if previous_row is None else number(previous_row["value"])
+    current = number(row["value"])
     target, target_label, compared = _target(indicator, row, series, period)
     direction = None if indicator.direction == "none" else indicator.direction
     if target is None:
@@ -242,7 +247,7 @@ def summarise(indicator, observations: pd.DataFrame, quarter, area: str) -> Summ
         stat_neighbour_mean=sn,
         england_mean=eng,
         comparator_period=comparator_period,
-        numerator=_num(row.get("numerator")),
-        denominator=_num(row.get("denominator")),
+        numerator=number(row.get("numerator")),
+        denominator=number(row.get("denominator")),
         in_quarter=in_quarter,
     )

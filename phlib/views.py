@@ -8,29 +8,19 @@ figures are removed here, before anything is drawn, so no chart, table or alt te
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from phlib import charts, ratings
 from phlib.cards import Card
 from phlib.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.periods import FinancialYear, Month, Quarter
-from phlib.selection import Summary, annual_plan, cutoff, headline_series
+from phlib.selection import Summary, annual_plan, cutoff, headline_series, number
 from phlib.tables import KpiRow
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
 _KIND = {"month": Month, "quarter": Quarter, "year": FinancialYear}
 _CURRENT = {"month": "Current month", "quarter": "Current quarter", "year": "Current year"}
 _PREVIOUS = {"month": "Previous month", "quarter": "Previous quarter", "year": "Previous year"}
-
-
-def _num(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def last_period(indicator, quarter):
@@ -52,11 +42,11 @@ def _period_row(indicator, rows: dict, period) -> dict:
     row = rows.get(period.id)
 
     def get(name):
-        return None if row is None else _num(row.get(name))
+        return None if row is None else number(row.get(name))
 
     target = get("target")
     if target is None and indicator.target_kind == "threshold":
-        target = _num(indicator.target_value)
+        target = number(indicator.target_value)
     return {
         "period": period,
         "label": period.label,
@@ -137,13 +127,13 @@ def comparison_view(indicator, observations, quarter, area, area_name, pub):
         hidden = row is not None and pub.hides(
             indicator, row["value"], row.get("numerator"), row.get("denominator")
         )
-        values.append(None if row is None or hidden else _num(row["value"]))
+        values.append(None if row is None or hidden else number(row["value"]))
         with_comparators = in_year.dropna(subset=["stat_neighbour_mean", "england_mean"], how="all")
         latest = (
             None if with_comparators.empty else with_comparators.sort_values("period_end").iloc[-1]
         )
-        sn.append(None if latest is None else _num(latest["stat_neighbour_mean"]))
-        england.append(None if latest is None else _num(latest["england_mean"]))
+        sn.append(None if latest is None else number(latest["stat_neighbour_mean"]))
+        england.append(None if latest is None else number(latest["england_mean"]))
     if all(v is None for v in sn + england):
         return None
     return charts.comparison_chart(
@@ -169,7 +159,7 @@ def trajectory_view(indicator, observations, quarter, area, pub):
     values = []
     for period in periods:
         found = series[series["period"] == period.id]
-        value = None if found.empty or period > last else _num(found.iloc[-1]["value"])
+        value = None if found.empty or period > last else number(found.iloc[-1]["value"])
         values.append(value)
     actual = ratings.cumulative_actual(values)
     if any(v is not None and pub.hides(indicator, v) for v in values):
@@ -213,7 +203,7 @@ def breakdown_view(indicator, observations, summary: Summary, area, pub):
         return None
     parts = [(r.value, r.numerator, r.denominator) for r in rows.itertuples()]
     hidden = pub.hidden_parts(indicator, parts, total=summary.current)
-    values = [None if h else _num(v) for h, (v, _, _) in zip(hidden, parts, strict=True)]
+    values = [None if h else number(v) for h, (v, _, _) in zip(hidden, parts, strict=True)]
     return charts.breakdown_chart(
         list(rows["breakdown"]),
         values,
