@@ -129,13 +129,34 @@ def cmd_narratives_pull(args, console) -> int:
     return 0
 
 
+def _gather_before_carry(root: Path, quarter: str, console) -> None:
+    """Bring edits in `quarter`'s executed notebooks into its store before it is copied on
+    (nothing to do when the quarter has no parameter file or no outputs)."""
+    from phlib.batch import _pull
+    from phlib.lock import RunLock
+    from phlib.validate import _notebook_keys
+
+    path = parameters_path(root, quarter)
+    if not path.is_file():
+        return
+    config = load_parameters(path, root)
+    if not (config.outputs_dir / quarter).is_dir():
+        return
+    notebooks = {s: config.notebooks_dir / f"{s}.ipynb" for s in config.services}
+    keys = {s: _notebook_keys(p)[0] for s, p in notebooks.items() if p.is_file()}
+    with RunLock(config.outputs_dir, quarter, "phreport narratives pull"):
+        _pull(config, config.areas, config.services, keys, console)
+
+
 def cmd_narratives_carry(args, console) -> int:
     """`phreport narratives carry`: copy a quarter's narratives forward for review."""
     from phlib.cli import quarter_id
     from phlib.narrative_review import carry_forward
 
     root = Path(args.project) / "narratives"
-    report = carry_forward(root, quarter_id(args.from_quarter), quarter_id(args.to_quarter))
+    source = quarter_id(args.from_quarter)
+    _gather_before_carry(Path(args.project), source, console)
+    report = carry_forward(root, source, quarter_id(args.to_quarter))
     console.say(str(report))
     return 0
 
@@ -173,6 +194,7 @@ def cmd_new_quarter(args, console) -> int:
     if path.exists():
         fix = "edit that file instead, or name another quarter"
         raise InputError([Problem(f"parameters/{path.name}", "the file already exists", fix)])
+    _gather_before_carry(root, source, console)
     text = parameters_path(root, source).read_text(encoding="utf-8")
     text = re.sub(r"(?m)^quarter:.*$", f"quarter: {target}", text, count=1)
     atomic.write_text(path, text)

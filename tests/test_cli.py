@@ -353,6 +353,27 @@ def test_new_quarter_writes_parameters_and_carries_narratives(tmp_path, capsys):
     assert "already exists" in capsys.readouterr().err
 
 
+def test_carrying_a_quarter_first_gathers_its_notebook_edits(tmp_path):
+    from phlib.narrative_cells import inject, new_cell, new_notebook
+
+    root = toy_project(tmp_path / "toy")
+    store = store_path(root / "narratives", QUARTER, "peterborough", "sexual_health")
+    summary = Section("summary", "Text from the last run.", None)
+    doc = NarrativeDoc(QUARTER, "peterborough", "sexual_health", {"summary": summary})
+    save(doc, store)
+    nb = inject(new_notebook([new_cell("summary", actions=False)]), doc)
+    nb.cells[0].source = "#### Commentary\n\nTyped in the notebook after the run."
+    executed = root / "outputs" / QUARTER / "peterborough" / "sexual_health.ipynb"
+    executed.parent.mkdir(parents=True)
+    nbformat.write(nb, executed)
+    assert main(["narratives", "carry", QUARTER, "2022-23-Q4", "--project", str(root)]) == 0
+    assert load(store).sections["summary"].commentary == "Typed in the notebook after the run."
+    carried = load(store_path(root / "narratives", "2022-23-Q4", "peterborough", "sexual_health"))
+    summary = carried.sections["summary"]
+    assert summary.commentary == "Typed in the notebook after the run."
+    assert summary.status_label == "carried forward from Q3 2022/23"
+
+
 @pytest.mark.parametrize("command", command_names(build_parser()))
 def test_every_command_has_help(command, capsys):
     with pytest.raises(SystemExit) as exit_:

@@ -319,12 +319,21 @@ def _phreport_command() -> list[str]:
 def test_next_quarter_starts_from_this_one_flagged_for_review(project, phreport):
     (project / "parameters" / f"{NEXT}.yaml").unlink()  # the sample project ships it
     assert not (project / "narratives" / NEXT).exists()
-    phreport(project, "new-quarter", NEXT)
+    last_words = "Typed in the executed notebook after the last run of the quarter (L-501)."
+
+    def change(nb):  # not yet gathered when the next quarter starts
+        narrative_cell(nb, "summary").source = f"#### Commentary\n\n{last_words}"
+
+    edit_notebook(outputs_of(project) / AREA / f"{SERVICE}.ipynb", change)
+    started = phreport(project, "new-quarter", NEXT)
+    assert "Gathered 1 edited section(s)" in started.output
 
     written = yaml.safe_load((project / "parameters" / f"{NEXT}.yaml").read_text("utf-8"))
     source = yaml.safe_load((project / "parameters" / f"{QUARTER}.yaml").read_text("utf-8"))
     assert written == {**source, "quarter": NEXT}
     this, carried = load(store_of(project)), load(store_of(project, NEXT))
+    assert this.sections["summary"].commentary == last_words
+    assert carried.sections["summary"].commentary == last_words
     assert list(carried.sections) == list(this.sections)
     for key, section in carried.sections.items():
         assert section.status == CARRIED and section.carried_from == QUARTER, key
