@@ -175,7 +175,7 @@ def corpus_files() -> dict[str, set[str]]:
         found[kind] = {
             p.name
             for p in folder.iterdir()
-            if p.is_file() and p.name not in ("README.md", "cases.csv")
+            if p.is_file() and p.name not in ("README.md", "cases.csv", "conftest.py")
         }
     return found
 
