@@ -11,6 +11,7 @@ real command line in a subprocess and fails the test with its output on an unexp
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,7 @@ class Done:
     stdout: str
     stderr: str
     seconds: float
+    cpu_seconds: float  # user + system time of the command and the processes it waited for
 
     @property
     def output(self) -> str:
@@ -54,7 +56,7 @@ def phreport_command() -> list[str]:
 def run_phreport(project: Path, *args: str, accept=(0,), timeout=RUN_TIMEOUT) -> Done:
     """Run `phreport *args` in `project`; fail the test unless it exits with a code in `accept`."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         [*phreport_command(), *args],
         cwd=project,
@@ -63,7 +65,8 @@ def run_phreport(project: Path, *args: str, accept=(0,), timeout=RUN_TIMEOUT) ->
         text=True,
         timeout=timeout,
     )
-    result = Done(args, done.returncode, done.stdout, done.stderr, time.perf_counter() - clock)
+    seconds, cpu = time.perf_counter() - clock, _children_cpu() - cpu
+    result = Done(args, done.returncode, done.stdout, done.stderr, seconds, cpu)
     if done.returncode not in accept:
         pytest.fail(
             f"`phreport {' '.join(args)}` in {project} exited with {done.returncode} "
@@ -72,6 +75,11 @@ def run_phreport(project: Path, *args: str, accept=(0,), timeout=RUN_TIMEOUT) ->
             pytrace=False,
         )
     return result
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def copy_inputs(target: Path) -> Path:

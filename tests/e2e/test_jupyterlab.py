@@ -256,5 +256,7 @@ def test_text_edited_in_the_store_file_reaches_the_pages_by_export(project, phre
     summary = [c for c in nb.cells if is_narrative(c) and cell_key(c) == "summary"]
     assert added in summary[0].source, "the executed notebook should show the store's text"
     assert (outputs.parent / "index.html").is_file()
-    print(f"\nphreport export of 1 annex (1 section): {done.seconds:.1f} s")
-    assert done.seconds < 10, f"export took {done.seconds:.1f} s for one annex"
+    timing = f"{done.seconds:.1f} s ({done.cpu_seconds:.1f} s of processor time)"
+    print(f"\nphreport export of 1 annex (1 section): {timing}")
+    # processor time, not wall time: other work on the machine must not fail this bound
+    assert done.cpu_seconds < 10, f"export took {timing} for one annex"
