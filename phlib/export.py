@@ -300,17 +300,19 @@ def render_section(nb, publication: str = "internal", private_text=()) -> Sectio
 def nest(fragment: str, prefix: str, shift: int = 1) -> str:
     """Prepare a section's fragment to sit inside a bigger page (the annex).
 
-    Heading levels move down by `shift` (h1 -> h2) and element ids, with the in-page links to
-    them, gain `prefix` so that sections never share an id; indicator card ids (`ind-...`)
-    are kept, as other pages link to them, and so are links to the page's own landmarks
-    (`#contents`, `#top`, `#main`).
+    Heading levels move by `shift`, within h1-h6 (1: h1 -> h2; -1: h3 -> h2), and element
+    ids, with the in-page links to them, gain `prefix` so that sections never share an id;
+    indicator card ids (`ind-...`) are kept, as other pages link to them, and so are links to
+    the page's own landmarks (`#contents`, `#top`, `#main`).
 
     >>> nest('<h1 id="Intro">Intro</h1><a href="#Intro">x</a><div id="ind-a"></div>', "s1-")
     '<h2 id="s1-Intro">Intro</h2><a href="#s1-Intro">x</a><div id="ind-a"></div>'
+    >>> nest("<h1>A</h1><h3>B</h3>", "", shift=-1)
+    '<h1>A</h1><h2>B</h2>'
     """
 
     def level(match: re.Match) -> str:
-        return f"<{match.group(1)}h{min(6, int(match.group(2)) + shift)}"
+        return f"<{match.group(1)}h{max(1, min(6, int(match.group(2)) + shift))}"
 
     def keep(ident: str) -> bool:
         return ident.startswith("ind-") or ident in PAGE_IDS
