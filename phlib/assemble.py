@@ -92,10 +92,16 @@ def statuses(config, results, run_pairs, live: Path, previous_manifest) -> dict:
     return found
 
 
+#: What a run writes beside the index (everything else found there is kept).
+RUN_FILES = frozenset({"index.html", "scorecard.csv", "manifest.json", "run.log"})
+
+
 def carried_files(config, run_areas, run_services, live: Path, statuses_after) -> list[str]:
     """Files of the live outputs the staging folder must keep: sections this run did not
     produce (other areas or services) and the previous pages of sections that failed. A kept
-    notebook keeps its gather memory (`.<service>.ipynb.gathered.json`) too.
+    notebook keeps its gather memory (`.<service>.ipynb.gathered.json`) too. An area's annex
+    (and its printed PDF) is kept only for areas the run leaves alone, and files someone put
+    beside the index are kept.
 
     >>> import tempfile
     >>> live = Path(tempfile.mkdtemp())
@@ -110,6 +116,9 @@ def carried_files(config, run_areas, run_services, live: Path, statuses_after) -
     keep = []
     if not live.is_dir():
         return keep
+    for path in sorted(p for p in live.iterdir() if p.is_file()):
+        if path.name not in RUN_FILES and not path.name.startswith("."):
+            keep.append(path.name)
     for area_dir in sorted(p for p in live.iterdir() if p.is_dir()):
         area = area_dir.name
         for path in sorted(area_dir.iterdir()):
@@ -118,7 +127,7 @@ def carried_files(config, run_areas, run_services, live: Path, statuses_after) -
                 continue
             service = name.split(".", 1)[0]
             rerun = area in run_areas and service in run_services
-            if name == "annex.html":
+            if service == "annex":
                 take = area not in run_areas
             elif not rerun:
                 take = True

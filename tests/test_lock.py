@@ -258,3 +258,30 @@ def test_a_killed_run_never_breaks_the_outputs_and_the_next_run_repairs(tmp_path
     assert_complete(project, names)
     assert not list((project / "outputs" / ".staging").iterdir())
     assert RunLock(project / "outputs", QUARTER).holder() is None
+
+
+def test_a_partial_run_keeps_what_it_does_not_replace(tmp_path):
+    from phlib.assemble import carried_files
+    from phlib.index import SectionStatus
+
+    live = tmp_path / QUARTER
+    for name in ("index.html", "run.log", "notes-for-the-board.txt", "cambridgeshire/annex.html",
+                 "cambridgeshire/annex.pdf", "cambridgeshire/sexual_health.html",
+                 "cambridgeshire/stop_smoking.html", "cambridgeshire/stop_smoking.failed.html",
+                 "peterborough/annex.pdf", "peterborough/sexual_health.html",
+                 "peterborough/sexual_health.ipynb", "peterborough/lifestyles.html"):  # fmt: skip
+        (live / name).parent.mkdir(parents=True, exist_ok=True)
+        (live / name).write_text("x")
+    after = {("peterborough", "sexual_health"): SectionStatus(
+        "peterborough", "sexual_health", "1. Sexual health", "previous", "KeyError")}  # fmt: skip
+    kept = carried_files(None, ["peterborough"], ["sexual_health", "lifestyles"], live, after)
+    assert kept == [
+        "notes-for-the-board.txt",
+        "cambridgeshire/annex.html",
+        "cambridgeshire/annex.pdf",
+        "cambridgeshire/sexual_health.html",
+        "cambridgeshire/stop_smoking.failed.html",
+        "cambridgeshire/stop_smoking.html",
+        "peterborough/sexual_health.html",
+        "peterborough/sexual_health.ipynb",
+    ]
