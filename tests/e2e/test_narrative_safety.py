@@ -226,13 +226,26 @@ def complete_outputs(live: Path) -> dict[str, str]:
     return files
 
 
-def kill_moments(rng: random.Random, longest: float, count: int) -> list[float]:
-    """`count` moments from 0.2 s to `longest`, one at random in each equal slice."""
-    step = (longest - 0.2) / count
-    return [round(rng.uniform(0.2 + i * step, 0.2 + (i + 1) * step), 2) for i in range(count)]
+def staged(project: Path, inside: str = "") -> bool:
+    """True when a run's staging folder (with `inside`, when given) exists."""
+    folders = (project / "outputs" / ".staging").glob(f"{QUARTER}.*")
+    return any(f.is_dir() and not f.name.endswith(".previous") and (f / inside).exists()
+               for f in folders)  # fmt: skip
 
 
-def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport, base_run):
+def kill_during(run: subprocess.Popen, phase, delay: float) -> bool:
+    """Wait (polling every 10 ms) until `phase()` is true, then `delay` seconds more, then
+    SIGKILL the run; False when the run ended first."""
+    while run.poll() is None and not phase():
+        time.sleep(0.01)
+    time.sleep(delay)
+    if run.poll() is not None:
+        return False
+    os.kill(run.pid, signal.SIGKILL)
+    return True
+
+
+def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport):
     store, live = store_of(project), outputs_of(project)
     notebook = live / AREA / f"{SERVICE}.ipynb"
 
@@ -250,22 +263,29 @@ def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport,
     store_key = store.relative_to(project / "narratives").as_posix()
     outputs_before, manifest_before = complete_outputs(live), (live / "manifest.json").read_bytes()
 
-    moments = kill_moments(random.Random(20230331), 0.8 * base_run.seconds, 4)
+    # Moments by what the run is doing, so that they do not depend on the machine's speed;
+    # the extra delays are random (seeded).
+    rng = random.Random(20230331)
+    moments = [
+        ("starting up", lambda: True, rng.uniform(0.2, 1.5)),
+        ("just gathered the edit", lambda: store.read_bytes() == new, rng.uniform(0, 0.05)),
+        ("executing", lambda: staged(project), rng.uniform(0.5, 3.0)),
+        ("assembling", lambda: staged(project, f"{AREA}/annex.html"), rng.uniform(0, 0.1)),
+    ]
     seen = []
-    for n, moment in enumerate(moments, 1):
+    for n, (what, phase, delay) in enumerate(moments, 1):
         log = project / f"killed-run-{n}.log"
+        clock = time.perf_counter()
         with open(log, "w", encoding="utf-8") as out:
             run = subprocess.Popen(
                 [*_phreport_command(), "run", QUARTER, *SCOPE],
                 cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-            time.sleep(moment)
-            killed = run.poll() is None
-            if killed:
-                os.kill(run.pid, signal.SIGKILL)
+            killed = kill_during(run, phase, delay)
             run.wait()
+        moment = f"{what} ({time.perf_counter() - clock:.2f} s)"
         left = no_process_left(project)
-        assert not left, f"kill {n} at {moment} s left processes behind: {left}"
+        assert not left, f"kill {n} {moment} left processes behind: {left}"
 
         narratives = tree(project / "narratives")
         temporary = [k for k in narratives if Path(k).name.startswith(".") and k.endswith(".tmp")]
@@ -275,7 +295,7 @@ def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport,
         for name, digest in narratives.items():
             if name != store_key:
                 assert digest == narratives_before[name], f"kill {n} changed {name}"
-        assert store.read_bytes() in (old, new), f"kill {n} at {moment} s left {store} partial"
+        assert store.read_bytes() in (old, new), f"kill {n} {moment} left {store} partial"
         load(store)
 
         if not live.exists():  # killed between the two renames of the swap
@@ -295,7 +315,7 @@ def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport,
         gathered = "store gathered" if store.read_bytes() == new else "store as before"
         seen.append((moment, killed, f"{state}, {gathered}"))
 
-    print("\nkills (seconds after start, killed, state after):", *seen, sep="\n  ")
+    print("\nkills (when, killed, state after):", *seen, sep="\n  ")
     assert sum(killed for _, killed, _ in seen) >= 3, f"most runs ended before the kill: {seen}"
     final = phreport(project, "run", QUARTER, *SCOPE)
     assert store.read_bytes() == new, final.output
