@@ -18,6 +18,7 @@ from phlib.index import (
     annex_html,
     failed_part,
     index_html,
+    page_anchors,
     previous_notice,
     scorecard_csv,
 )
@@ -181,8 +182,21 @@ def write_index(
     services = [(s, service_heading(config, s)) for s in config.services]
     frame = page(config, prov, "", "index.html")
     small = (config.suppression_min, config.suppression_max)
+    anchors = {
+        key: page_anchors((folder / status.page_href).read_text(encoding="utf-8"))
+        for key, status in statuses_after.items()
+        if status.page_href and (folder / status.page_href).is_file()
+    }
     html = index_html(
-        frame, areas, services, statuses_after, scorecard, config.publication, summary, small
+        frame,
+        areas,
+        services,
+        statuses_after,
+        scorecard,
+        config.publication,
+        summary,
+        small,
+        anchors,
     )
     atomic.write_text(folder / "index.html", html)
     atomic.write_text(folder / "scorecard.csv", scorecard_csv(scorecard, config.publication, small))

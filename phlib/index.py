@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -120,7 +121,31 @@ def scorecard_csv(scorecard, publication: str = "internal", suppression=(1, 4)) 
     return buffer.getvalue()
 
 
-def _scorecard_groups(scorecard, areas, services, statuses, publication, suppression) -> list:
+def _anchor(anchors, area: str, service: str, indicator_id: str) -> str:
+    """The indicator's card on its page if it has one, else its row in the section's table.
+
+    >>> pages = {("north", "sexual_health"): {"ind-x", "sc-x", "sc-y"}}
+    >>> [_anchor(pages, "north", "sexual_health", i) for i in ("x", "y", "z")]
+    ['#ind-x', '#sc-y', '']
+    """
+    ids = anchors.get((area, service)) if anchors is not None else None
+    if ids is None or f"ind-{indicator_id}" in ids:
+        return f"#ind-{indicator_id}"
+    return f"#sc-{indicator_id}" if f"sc-{indicator_id}" in ids else ""
+
+
+def page_anchors(html: str) -> set[str]:
+    """The element ids of a page.
+
+    >>> sorted(page_anchors('<section id="ind-a"></section><tr id="sc-b">'))
+    ['ind-a', 'sc-b']
+    """
+    return set(re.findall(r"""\bid=["']([^"']+)["']""", html))
+
+
+def _scorecard_groups(
+    scorecard, areas, services, statuses, publication, suppression, anchors=None
+) -> list:
     from phlib.style import rag_class
 
     groups = []
@@ -150,7 +175,11 @@ def _scorecard_groups(scorecard, areas, services, statuses, publication, suppres
                         "rag": rag,
                         "rag_class": rag_class(row.get("rag")),
                         "change": row.get("change", ""),
-                        "href": f"{href}#ind-{entry['indicator_id']}" if href else None,
+                        "href": (
+                            href + _anchor(anchors, area, service, entry["indicator_id"])
+                            if href
+                            else None
+                        ),
                     }
                 )
             entry["cells"] = cells
@@ -163,11 +192,20 @@ def _title(row: dict) -> str:
 
 
 def index_html(
-    page: Page, areas, services, statuses, scorecard, publication, summary, suppression=(1, 4)
+    page: Page,
+    areas,
+    services,
+    statuses,
+    scorecard,
+    publication,
+    summary,
+    suppression=(1, 4),
+    anchors=None,
 ) -> str:
     """The index page. `areas` and `services` are (key, display) pairs in report order;
     `statuses` maps (area, service) to `SectionStatus`; `suppression` is the range of small
-    counts a public build hides."""
+    counts a public build hides; `anchors` maps (area, service) to the ids its page has, so
+    each rating links to the indicator's card, or to its row when it has no card."""
     grid = []
     for service, heading in services:
         cells = []
@@ -213,7 +251,9 @@ def index_html(
         summary=summary,
         areas=[{"key": key, "name": name} for key, name in areas],
         sections=grid,
-        scorecard=_scorecard_groups(scorecard, areas, services, statuses, publication, suppression),
+        scorecard=_scorecard_groups(
+            scorecard, areas, services, statuses, publication, suppression, anchors
+        ),
         failures=failures,
     )
 

@@ -145,6 +145,7 @@ class Workbook:
             )
             rows.append(
                 (
+                    ind.indicator_id,
                     ind.title,
                     s.period_label,
                     shown,
@@ -158,11 +159,12 @@ class Workbook:
             f'<th scope="col">{h}</th>'
             for h in ("Indicator", "Period", "Current", "Target", "RAG rating", "Change")
         )
-        body = "".join(
-            f'<tr><th scope="row">{esc(t)}</th><td>{esc(p)}</td><td>{esc(c)}</td>'
-            f'<td>{esc(g)}</td><td class="rag-cell rag-{esc(r.lower().replace(" ", "-"))}">'
+        body = "".join(  # each row is an anchor (sc-<id>) for indicators without a card
+            f'<tr id="sc-{esc(i)}"><th scope="row">{esc(t)}</th><td>{esc(p)}</td>'
+            f"<td>{esc(c)}</td><td>{esc(g)}</td>"
+            f'<td class="rag-cell rag-{esc(r.lower().replace(" ", "-"))}">'
             f"{esc(r)}</td><td>{esc(ch)}</td></tr>"
-            for t, p, c, g, r, ch in rows
+            for i, t, p, c, g, r, ch in rows
         )
         caption = f"{label}: {SERVICES[self.service]} indicators, {self.quarter.label}"
         return Block(
