@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from phlib.periods import parse_period
-from phlib.selection import summarise
+from phlib.selection import headline_index, summarise_rows
 
 COLUMNS = [
     "indicator_id",
@@ -44,10 +44,12 @@ def build_scorecard(
     """
     rows = []
     parts = _headline_parts(observations)
+    index = headline_index(observations)
     for service in services:
         for indicator in catalogue.for_service(service):
             for area in areas:
-                summary = summarise(indicator, observations, quarter, area)
+                series = index.get((indicator.indicator_id, area, indicator.frequency), [])
+                summary = summarise_rows(indicator, series, quarter, area)
                 before = _previous_parts(parts, indicator.indicator_id, area, summary.period)
                 rows.append(
                     {

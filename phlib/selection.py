@@ -100,32 +100,38 @@ def cutoff(quarter, frequency: str, lag_months: int = 0) -> date:
     return quarter.end
 
 
-def _row_for(series: pd.DataFrame, period_id: str):
-    found = series[series["period"] == period_id]
-    return None if found.empty else found.iloc[-1]
+def _records(series) -> list[dict]:
+    """Rows as plain dicts (much faster to walk than DataFrame rows), oldest first."""
+    return series.to_dict("records") if isinstance(series, pd.DataFrame) else series
 
 
-def _year_to_date(series: pd.DataFrame, period) -> float | None:
+def _row_for(records: list[dict], period_id: str):
+    return next((r for r in reversed(records) if r["period"] == period_id), None)
+
+
+def _in_year(records: list[dict], period) -> list[dict]:
+    """The rows of `period`'s financial year up to and including it."""
+    first, last = pd.Timestamp(period.year.start), pd.Timestamp(period.start)
+    return [r for r in records if first <= r["period_start"] <= last]
+
+
+def _year_to_date(records: list[dict], period) -> float | None:
     """Sum of the values of `period`'s financial year up to and including it (None if a gap)."""
-    same_year = series[
-        (series["period_start"] >= pd.Timestamp(period.year.start))
-        & (series["period_start"] <= pd.Timestamp(period.start))
-    ]
-    values = [number(v) for v in same_year["value"]]
+    values = [number(r["value"]) for r in _in_year(records, period)]
     expected = period.months_elapsed // _MONTHS_PER[period.kind]
     if len(values) != expected or any(v is None for v in values):
         return None
     return float(sum(values))
 
 
-def last_year_profile(series: pd.DataFrame, period) -> list[float] | None:
+def last_year_profile(series, period) -> list[float] | None:
     """Last financial year's monthly values, in April-to-March order, when all 12 exist."""
     if period.kind != "month":
         return None
-    last_year = period.year.previous()
+    records = _records(series)
     values = []
-    for month in last_year.months:
-        row = _row_for(series, month.id)
+    for month in period.year.previous().months:
+        row = _row_for(records, month.id)
         value = None if row is None else number(row["value"])
         if value is None:
             return None
@@ -133,21 +139,19 @@ def last_year_profile(series: pd.DataFrame, period) -> list[float] | None:
     return values if sum(values) > 0 else None
 
 
-def annual_plan(indicator, series: pd.DataFrame, period) -> tuple[float | None, list | None]:
+def annual_plan(indicator, series, period) -> tuple[float | None, list | None]:
     """The full-year target of `period`'s financial year and, for trajectories, the profile.
 
     The target is the latest one given on a row of that year up to `period`, else the
     catalogue's; a trajectory's profile is last year's monthly out-turn, whose total is also
     the target when none is given.
     """
-    year = period.year
-    in_year = series[
-        (series["period_start"] >= pd.Timestamp(year.start))
-        & (series["period_start"] <= pd.Timestamp(period.start))
+    records = _records(series)
+    targets = [
+        t for t in (number(r.get("target")) for r in _in_year(records, period)) if t is not None
     ]
-    targets = [t for t in (number(v) for v in in_year.get("target", [])) if t is not None]
     annual = targets[-1] if targets else number(indicator.target_value)
-    profile = last_year_profile(series, period) if indicator.target_kind == "trajectory" else None
+    profile = last_year_profile(records, period) if indicator.target_kind == "trajectory" else None
     if annual is None and profile is not None:
         annual = float(sum(profile))
     return annual, profile
@@ -173,9 +177,9 @@ def _target(indicator, row, series, period) -> tuple[float | None, str, float | 
     return None, "Target", value
 
 
-def _comparators(series: pd.DataFrame, index: int) -> tuple[float | None, float | None, str]:
+def _comparators(records: list[dict], index: int) -> tuple[float | None, float | None, str]:
     for i in range(index, -1, -1):
-        row = series.iloc[i]
+        row = records[i]
         sn, eng = number(row.get("stat_neighbour_mean")), number(row.get("england_mean"))
         if sn is not None or eng is not None:
             label = str(row.get("comparator_period") or "")
@@ -188,10 +192,31 @@ def _comparators(series: pd.DataFrame, index: int) -> tuple[float | None, float 
 def summarise(indicator, observations: pd.DataFrame, quarter, area: str) -> Summary:
     """Current, previous, target, RAG and change of `indicator` for `area` at `quarter`."""
     series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
+    return summarise_rows(indicator, _records(series), quarter, area)
+
+
+def headline_index(observations: pd.DataFrame) -> dict:
+    """(indicator id, area, period kind) -> that series' headline rows as dicts, oldest first.
+
+    Built once, it lets `summarise_rows` rate many indicators without filtering the frame.
+    """
+    index: dict = {}
+    for row in observations.sort_values("period_start").to_dict("records"):
+        if not row.get("breakdown") or row.get("breakdown") != row.get("breakdown"):
+            index.setdefault((row["indicator_id"], row["area"], row["period_kind"]), []).append(row)
+    return index
+
+
+def summarise_rows(indicator, records: list[dict], quarter, area: str) -> Summary:
+    """`summarise` for one series' headline rows (dicts, oldest first; see `headline_index`)."""
     limit = pd.Timestamp(cutoff(quarter, indicator.frequency, indicator.lag_months))
-    usable = series[(series["period_end"] <= limit) & series["value"].notna()]
+    usable = [
+        i
+        for i, r in enumerate(records)
+        if r["period_end"] <= limit and number(r["value"]) is not None
+    ]
     status = indicator.status or None
-    if usable.empty:
+    if not usable:
         return Summary(
             indicator.indicator_id,
             area,
@@ -213,23 +238,23 @@ def summarise(indicator, observations: pd.DataFrame, quarter, area: str) -> Summ
             None,
             False,
         )
-    index = int(usable.index[-1])
-    row = series.iloc[index]
+    index = usable[-1]
+    row = records[index]
     period = parse_period(row["period"])
     in_quarter = quarter.contains(period) or period.contains(quarter)
     label = period.label if in_quarter else f"{period.label} (latest available)"
     previous_period = period.previous()
-    previous_row = _row_for(series, previous_period.id)
+    previous_row = _row_for(records, previous_period.id)
     previous = None if previous_row is None else number(previous_row["value"])
     current = number(row["value"])
-    target, target_label, compared = _target(indicator, row, series, period)
+    target, target_label, compared = _target(indicator, row, records, period)
     direction = None if indicator.direction == "none" else indicator.direction
     if target is None:
         rag = status or "TBC"
     else:
         rag = ratings.rag_rating(compared, target, direction, status=status)
     change = ratings.change_in_performance(current, previous, direction, indicator.decimals)
-    sn, eng, comparator_period = _comparators(series, index)
+    sn, eng, comparator_period = _comparators(records, index)
     return Summary(
         indicator_id=indicator.indicator_id,
         area=area,

@@ -28,7 +28,7 @@ from phlib.markup import esc
 from phlib.numbering import Numbering
 from phlib.periods import Quarter
 from phlib.publication import Publication
-from phlib.selection import summarise
+from phlib.selection import headline_index, summarise_rows
 from phlib.tables import contracts_table, kpi_table, table_html
 
 _ASSETS = Path(__file__).parent / "assets"
@@ -63,6 +63,8 @@ class Workbook:
 
     def __post_init__(self):
         self.numbering = Numbering(self.section_number)
+        area_rows = self.observations[self.observations["area"] == self.area]
+        self._headlines = headline_index(area_rows)  # rated many times: index once
 
     @classmethod
     def open(
@@ -102,7 +104,9 @@ class Workbook:
         return self.catalogue.indicator(indicator_id)
 
     def summary(self, indicator_id: str):
-        return summarise(self.indicator(indicator_id), self.observations, self.quarter, self.area)
+        ind = self.indicator(indicator_id)
+        series = self._headlines.get((ind.indicator_id, self.area, ind.frequency), [])
+        return summarise_rows(ind, series, self.quarter, self.area)
 
     def _figure(self, chart, caption: str | None = None) -> str:
         return "" if chart is None else chart_html(chart, self.numbering.figure(), caption)
@@ -129,7 +133,7 @@ class Workbook:
         """A table of every indicator of the service: period, current, target, RAG, change."""
         rows = []
         for ind in self.catalogue.for_service(self.service):
-            s = summarise(ind, self.observations, self.quarter, self.area)
+            s = self.summary(ind.indicator_id)
             hidden = self.publication.hides(ind, s.current, s.numerator, s.denominator)
             withheld = self.publication.withholds(ind)
             shown = (
