@@ -25,6 +25,7 @@ PROJECT = Path(__file__).resolve().parents[1]
 TOYS = Path(__file__).parent / "fixtures" / "notebooks"
 QUARTER, LABEL = "2022-23-Q3", "Q3 2022/23"
 COPIED = ("notebooks", "parameters", "data", "narratives")
+SERVICES_OF_TOY = ("sexual_health", "stop_smoking", "lifestyles")
 
 
 def phreport(project: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
@@ -46,12 +47,37 @@ def parse(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+def small_data(folder: Path, services, per_service: int = 3) -> None:
+    """The project's areas, and its catalogue and observations cut down to a few indicators
+    of `services` (so that checking the inputs takes little time)."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT / "data" / "areas.csv", folder / "areas.csv")
+    with open(PROJECT / "data" / "catalogue.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = []
+    for service in services:
+        kept += [r for r in rows if r["service"] == service][:per_service]
+    ids = {r["indicator_id"] for r in kept}
+    with open(folder / "catalogue.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(kept)
+    with open(PROJECT / "data" / "observations.csv", newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, found = reader.fieldnames, [r for r in reader if r["indicator_id"] in ids]
+    with open(folder / "observations.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(found)
+
+
 def toy_project(root: Path, services=("sexual_health", "stop_smoking"), broken=()) -> Path:
-    """A project whose notebooks are the toy notebooks (quick to run), with the real data."""
-    for name in ("parameters", "notebooks", "data", "narratives"):
+    """A project whose notebooks are the toy notebooks (quick to run), with a little real data."""
+    for name in ("parameters", "notebooks", "narratives"):
         (root / name).mkdir(parents=True)
-    for name in ("catalogue.csv", "areas.csv", "observations.csv"):
-        shutil.copy(PROJECT / "data" / name, root / "data" / name)
+    small_data(root / "data", SERVICES_OF_TOY)
     for service in (*services, *broken):
         toy = "toy_broken.ipynb" if service in broken else "toy_section.ipynb"
         shutil.copy(TOYS / toy, root / "notebooks" / f"{service}.ipynb")
