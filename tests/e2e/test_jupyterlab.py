@@ -29,7 +29,7 @@ from bs4 import BeautifulSoup
 
 from phlib.narrative_cells import cell_key, is_narrative
 from phlib.narratives import WRITTEN, load
-from phlib.pdf import find_chromium, launch
+from phlib.pdf import find_chromium, with_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -146,8 +146,6 @@ def jupyterlab(root: Path, home: Path):
 def type_into_narrative_cell(lab: Lab, notebook: str, cell_text: str, typed: str, shots: Path):
     """Open `notebook` in JupyterLab, type `typed` at the end of the narrative cell that shows
     `cell_text`, render the cell and save; returns the requests that were not to the server."""
-    from playwright.sync_api import sync_playwright
-
     local = f"http://127.0.0.1:{lab.port}/"
     blocked: list[str] = []
 
@@ -159,8 +157,7 @@ def type_into_narrative_cell(lab: Lab, notebook: str, cell_text: str, typed: str
             blocked.append(url)
             route.abort("blockedbyclient")
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright, find_chromium())
+    def work(browser) -> None:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(UI_TIMEOUT_MS)
         page.route("**/*", only_local)
@@ -187,8 +184,9 @@ def type_into_narrative_cell(lab: Lab, notebook: str, cell_text: str, typed: str
         except Exception:
             page.screenshot(path=str(shots / "jupyterlab-failure.png"))
             raise
-        finally:
-            browser.close()
+
+    # In a thread of its own, so it works beside the browser tests' Playwright session.
+    with_browser(work, executable=find_chromium())
     return blocked
 
 
