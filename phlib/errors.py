@@ -5,9 +5,9 @@ fix it. Validation collects every problem in one pass and raises a single `Input
 whose `.problems` list holds them as data.
 
 >>> p = Problem(file="data/obs.csv", row=4, column="value", value="abc",
-...             message="value is not a number", fix="type a number such as 56.0")
+...             message="value is not a number", fix="type a number")
 >>> print(p)
-data/obs.csv, row 4, column 'value': value is not a number (got 'abc'). Fix: type a number such as 56.0
+data/obs.csv, row 4, column 'value': value is not a number (got 'abc'). Fix: type a number
 >>> err = InputError([p])
 >>> err.problems[0].row
 4
@@ -104,8 +104,10 @@ class PublicationError(PhlibError):
 
     def __init__(self, blockers):
         self.blockers = list(blockers)
-        lines = ["Refusing to publish: these must be resolved first "
-                 "(or pass --override-publication-checks, which is recorded in the manifest):"]
+        lines = [
+            "Refusing to publish: these must be resolved first "
+            "(or pass --override-publication-checks, which is recorded in the manifest):"
+        ]
         lines += [f"  - {b}" for b in self.blockers]
         super().__init__("\n".join(lines))
 
