@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -103,6 +104,20 @@ def _known_keys(inputs) -> dict:
         for service in inputs.services:
             keys[service] += [i.indicator_id for i in inputs.catalogue.for_service(service)]
     return keys
+
+
+@contextmanager
+def prepared(config, inputs, command: str, console: Console):
+    """Take the quarter's lock, finish or undo a half-done swap, and gather analysts'
+    notebook edits into the store; yield the staging area. `run` and `export` both start so."""
+    with RunLock(config.outputs_dir, config.quarter.id, command) as lock:
+        for message in lock.messages:
+            console.say(message)
+        stage = Staging(config.outputs_dir, config.quarter.id)
+        for message in stage.repair():
+            console.say(message)
+        _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
+        yield stage
 
 
 def _jobs(config, inputs, folder: Path, prov, area_names, live: Path, timeout) -> list[Job]:
@@ -202,13 +217,7 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
                 raise PublicationError(blockers)
             for blocker in blockers:
                 console.say(f"publication check overridden: {blocker}")
-        with RunLock(config.outputs_dir, config.quarter.id, "phreport run") as lock:
-            for message in lock.messages:
-                console.say(message)
-            stage = Staging(config.outputs_dir, config.quarter.id)
-            for message in stage.repair():
-                console.say(message)
-            _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
+        with prepared(config, inputs, "phreport run", console) as stage:
             outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
                                started, clock, workers, blockers)  # fmt: skip
     except BaseException:

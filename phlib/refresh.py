@@ -15,10 +15,8 @@ from pathlib import Path
 from phlib import assemble, atomic, manifest
 from phlib.errors import InputError, Problem
 from phlib.export import render_section
-from phlib.lock import RunLock
 from phlib.pages import section_page
 from phlib.runner import JobResult
-from phlib.staging import Staging
 
 
 def _refresh_section(config, folder: Path, area: str, service: str, prov, area_names, private):
@@ -51,7 +49,7 @@ def _refresh_section(config, folder: Path, area: str, service: str, prov, area_n
 
 def export_quarter(config, areas, services, console, argv=()) -> int:
     """Re-render the pages of `areas` x `services` (default all) from executed notebooks."""
-    from phlib.batch import _known_keys, _pull, assemble_private
+    from phlib.batch import assemble_private, prepared
     from phlib.narrative_gather import memory_of
     from phlib.scorecard import build_scorecard
     from phlib.validate import check_quarter
@@ -83,13 +81,7 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
         overridden = (manifest.read(live / "manifest.json") or {}).get("publication_override", {})
         if blockers and not overridden.get("used"):
             raise PublicationError(blockers)
-    with RunLock(config.outputs_dir, config.quarter.id, "phreport export") as lock:
-        for message in lock.messages:
-            console.say(message)
-        stage = Staging(config.outputs_dir, config.quarter.id)
-        for message in stage.repair():
-            console.say(message)
-        _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
+    with prepared(config, inputs, "phreport export", console) as stage:
         previous = manifest.read(live / "manifest.json") or {}
         folder = stage.create()
         try:
