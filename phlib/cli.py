@@ -28,7 +28,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from phlib.errors import InputError, PeriodError, PhlibError, PublicationError, RunLockedError
+from phlib import commands
+from phlib.errors import (
+    InputError,
+    PeriodError,
+    PhlibError,
+    PublicationError,
+    RunLockedError,
+)
+from phlib.run.progress import Console
+from phlib.run.startup import skip_slow_optional_imports
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -201,37 +210,9 @@ def find_project(start: Path | None = None) -> Path:
     return here
 
 
-def quarter_id(text: str, name: str = "QUARTER") -> str:
-    """A quarter id from any accepted spelling of the command-line argument `name`.
-
-    Raises `InputError` naming the argument when `text` does not parse.
-
-    >>> quarter_id("Q3 2022/23")
-    '2022-23-Q3'
-    >>> quarter_id("../x")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    phlib.errors.InputError: 1 problem found in the inputs:
-      - command line, column 'QUARTER': could not read '../x' as a quarter. ...
-    """
-    from phlib.errors import Problem
-    from phlib.periods import Quarter
-
-    try:
-        return Quarter.parse(text).id
-    except PeriodError as error:
-        fix = "give a quarter such as 2022-23-Q3 ('phreport list' shows the quarters)"
-        raise InputError([Problem("command line", str(error), fix, column=name)]) from None
-
-
 def main(argv=None) -> int:
     """Run `phreport` with `argv` (default: the command line); returns the exit code."""
-    from phlib.startup import skip_slow_optional_imports
-
     skip_slow_optional_imports()
-    from phlib import commands
-    from phlib.progress import Console
-
     args = build_parser().parse_args(argv)
     args.project = Path(args.project) if args.project else find_project()
     args.argv = tuple(sys.argv[1:] if argv is None else argv)

@@ -11,14 +11,45 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from phlib.config import list_quarters, load_parameters, parameters_path
-from phlib.errors import InputError, Problem, PublicationError
+from phlib import atomic
+from phlib.errors import InputError, PeriodError, Problem
+from phlib.inputs.areas import load_areas
+from phlib.inputs.catalogue import SERVICES
+from phlib.inputs.config import list_quarters, load_parameters, parameters_path
+from phlib.narratives.review import carry_forward
+from phlib.report.pdf import print_quarter
+from phlib.rules.periods import Quarter
+from phlib.rules.scorecard import build_scorecard
+from phlib.run import manifest
+from phlib.run.checks import check_quarter, notebook_keys, publication_check
+from phlib.run.export import export_quarter
+from phlib.run.lock import RunLock
+from phlib.run.progress import Console
+from phlib.run.quarter import RunOptions, known_keys, pull_edits, run_quarter
+
+
+def quarter_id(text: str, name: str = "QUARTER") -> str:
+    """A quarter id from any accepted spelling of the command-line argument `name`.
+
+    Raises `InputError` naming the argument when `text` does not parse.
+
+    >>> quarter_id("Q3 2022/23")
+    '2022-23-Q3'
+    >>> quarter_id("../x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    phlib.errors.InputError: 1 problem found in the inputs:
+      - command line, column 'QUARTER': could not read '../x' as a quarter. ...
+    """
+    try:
+        return Quarter.parse(text).id
+    except PeriodError as error:
+        fix = "give a quarter such as 2022-23-Q3 ('phreport list' shows the quarters)"
+        raise InputError([Problem("command line", str(error), fix, column=name)]) from None
 
 
 def _config(args):
     from dataclasses import replace
-
-    from phlib.cli import quarter_id
 
     quarter = quarter_id(args.quarter)
     config = load_parameters(parameters_path(args.project, quarter), args.project)
@@ -35,8 +66,6 @@ def _scope_text(areas, services) -> str:
 
 def cmd_run(args, console) -> int:
     """`phreport run`: execute and export a quarter."""
-    from phlib.batch import RunOptions, run_quarter
-
     config = _config(args)
     options = RunOptions(
         areas=args.areas,
@@ -52,9 +81,6 @@ def cmd_run(args, console) -> int:
 
 def cmd_check(args, console) -> int:
     """`phreport check`: validate everything a run would use; write nothing."""
-    from phlib.scorecard import build_scorecard
-    from phlib.validate import check_quarter, publication_blockers
-
     config = _config(args)
     inputs = check_quarter(config, args.areas, args.services)
     for problem in inputs.warnings:
@@ -62,9 +88,7 @@ def cmd_check(args, console) -> int:
     if config.publication == "public":
         card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
                                list(inputs.areas), list(inputs.services))  # fmt: skip
-        blockers = publication_blockers(config, inputs, card)
-        if blockers:
-            raise PublicationError(blockers)
+        publication_check(config, inputs, card)
     count = len(inputs.catalogue.indicators) if inputs.catalogue is not None else 0
     rows = len(inputs.observations) if inputs.observations is not None else 0
     console.say(
@@ -79,12 +103,6 @@ def cmd_list(args, console) -> int:
     """`phreport list`: the quarters with parameter files, the areas and the services (on
     standard output, so it can be piped)."""
     import sys
-
-    from phlib import manifest
-    from phlib.areas import load_areas
-    from phlib.catalogue import SERVICES
-    from phlib.periods import Quarter
-    from phlib.progress import Console
 
     console = Console(sys.stdout)
     root = Path(args.project)
@@ -108,22 +126,16 @@ def cmd_list(args, console) -> int:
 
 def cmd_export(args, console) -> int:
     """`phreport export`: re-render pages from executed notebooks and the narrative store."""
-    from phlib.refresh import export_quarter
-
     return export_quarter(_config(args), args.areas, args.services, console, args.argv)
 
 
 def cmd_narratives_pull(args, console) -> int:
     """`phreport narratives pull`: gather edits in the executed notebooks into the store."""
-    from phlib.batch import _known_keys, _pull
-    from phlib.lock import RunLock
-    from phlib.validate import check_quarter
-
     config = _config(args)
     inputs = check_quarter(config, args.areas, args.services)
     with RunLock(config.outputs_dir, config.quarter.id, "phreport narratives pull"):
         before = len(console.lines)
-        _pull(config, inputs.areas, inputs.services, _known_keys(inputs), console)
+        pull_edits(config, inputs.areas, inputs.services, known_keys(inputs), console)
         if len(console.lines) == before:
             console.say("No edited narrative cells to gather.")
     return 0
@@ -132,10 +144,6 @@ def cmd_narratives_pull(args, console) -> int:
 def _gather_before_carry(root: Path, quarter: str, console) -> None:
     """Bring edits in `quarter`'s executed notebooks into its store before it is copied on
     (nothing to do when the quarter has no parameter file or no outputs)."""
-    from phlib.batch import _pull
-    from phlib.lock import RunLock
-    from phlib.validate import _notebook_keys
-
     path = parameters_path(root, quarter)
     if not path.is_file():
         return
@@ -143,16 +151,13 @@ def _gather_before_carry(root: Path, quarter: str, console) -> None:
     if not (config.outputs_dir / quarter).is_dir():
         return
     notebooks = {s: config.notebooks_dir / f"{s}.ipynb" for s in config.services}
-    keys = {s: _notebook_keys(p)[0] for s, p in notebooks.items() if p.is_file()}
+    keys = {s: notebook_keys(p)[0] for s, p in notebooks.items() if p.is_file()}
     with RunLock(config.outputs_dir, quarter, "phreport narratives pull"):
-        _pull(config, config.areas, config.services, keys, console)
+        pull_edits(config, config.areas, config.services, keys, console)
 
 
 def cmd_narratives_carry(args, console) -> int:
     """`phreport narratives carry`: copy a quarter's narratives forward for review."""
-    from phlib.cli import quarter_id
-    from phlib.narrative_review import carry_forward
-
     root = Path(args.project) / "narratives"
     source = quarter_id(args.from_quarter)
     _gather_before_carry(Path(args.project), source, console)
@@ -164,11 +169,6 @@ def cmd_narratives_carry(args, console) -> int:
 def cmd_new_quarter(args, console) -> int:
     """`phreport new-quarter`: write the next quarter's parameter file, carry narratives."""
     import re
-
-    from phlib import atomic
-    from phlib.cli import quarter_id
-    from phlib.narrative_review import carry_forward
-    from phlib.periods import Quarter
 
     root = Path(args.project)
     target = quarter_id(args.quarter) if args.quarter else None
@@ -211,9 +211,6 @@ def cmd_new_quarter(args, console) -> int:
 
 def cmd_pdf(args, console) -> int:
     """`phreport pdf`: print each area's annex to annex.pdf with headless Chromium."""
-    from phlib.cli import quarter_id
-    from phlib.pdf import print_quarter
-
     quarter = quarter_id(args.quarter)
     for path in print_quarter(Path(args.project) / "outputs", quarter):
         console.say(f"Wrote {path}")

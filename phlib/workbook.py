@@ -10,7 +10,7 @@ workbook, and every later cell is one call that shows one thing::
 
 Each call returns a `Block` whose HTML Jupyter shows (and nbconvert exports). Figures and tables
 are numbered within the service's section ("Figure 3.2"). The same rules as the scorecard
-choose every figure (`phlib.selection`), so a card always agrees with the index.
+choose every figure (`phlib.rules.selection`), so a card always agrees with the index.
 """
 
 from __future__ import annotations
@@ -18,20 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from phlib import views
-from phlib.cards import card_html
-from phlib.catalogue import SERVICES
-from phlib.data import load_catalogue, load_observations
-from phlib.figures import chart_html
-from phlib.formatting import SUPPRESSED, WITHHELD, format_value
-from phlib.markup import esc
-from phlib.numbering import Numbering
-from phlib.periods import Quarter
-from phlib.publication import Publication
-from phlib.selection import headline_index, summarise_rows
-from phlib.tables import contracts_table, kpi_table, table_html
+from phlib.display import views
+from phlib.display.cards import card_html
+from phlib.display.embed import chart_html
+from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
+from phlib.display.markup import esc
+from phlib.display.numbering import Numbering
+from phlib.display.parts import parts_view
+from phlib.display.tables import contracts_table, kpi_table, table_html
+from phlib.inputs.catalogue import SERVICES, load_catalogue
+from phlib.inputs.observations import load_observations
+from phlib.rules.periods import Quarter
+from phlib.rules.publication import Publication
+from phlib.rules.selection import headline_index, summarise_rows
 
-_ASSETS = Path(__file__).parent / "assets"
+_ASSETS = Path(__file__).parent / "report" / "assets"
 
 
 @dataclass(frozen=True)
@@ -240,9 +241,7 @@ class Workbook:
         """A monthly table of the parts of a total (such as quitters by provider) with the total,
         then each part's cumulative chart. In a public build a small count is ``*`` and so is
         the part that would reveal it by subtraction; a part with any hidden month in the
-        year to date has no chart (see `phlib.parts`)."""
-        from phlib.parts import parts_view
-
+        year to date has no chart (see `phlib.display.parts`)."""
         parts = [self.indicator(i) for i in part_ids]
         months = views.kpi_periods(parts[0], self.quarter)
         view = parts_view(self.indicator(total_id), parts, self.observations, months,

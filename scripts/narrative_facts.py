@@ -23,13 +23,14 @@ from pathlib import Path
 
 import nbformat
 
-from phlib import data
-from phlib.formatting import format_value
-from phlib.narrative_cells import cell_key, is_narrative
-from phlib.periods import Quarter
-from phlib.publication import Publication
-from phlib.selection import summarise
-from phlib.views import kpi_periods, kpi_row, period_labels
+from phlib.display.formatting import format_value
+from phlib.display.views import kpi_periods, kpi_row, period_labels
+from phlib.inputs.catalogue import load_catalogue
+from phlib.inputs.observations import load_observations
+from phlib.narratives.cells import cell_key, is_narrative
+from phlib.rules.periods import Quarter
+from phlib.rules.publication import Publication
+from phlib.rules.selection import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = "summary"
@@ -38,7 +39,7 @@ SUMMARY = "summary"
 def key_indicators(nb) -> dict[str, list[str]]:
     """Each narrative key of a notebook, in order, with the indicator ids its cell covers.
 
-    >>> from phlib.narrative_cells import new_cell, new_notebook
+    >>> from phlib.narratives.cells import new_cell, new_notebook
     >>> cell = new_cell("access")
     >>> cell.metadata["phlib"]["indicators"] = ["sh_sti_offered_2wd", "sh_sti_seen_2wd"]
     >>> key_indicators(new_notebook([new_cell("summary", actions=False), cell]))
@@ -193,8 +194,8 @@ def service_report(
 def load_sample(root=ROOT):
     """The catalogue and observations of the sample data under `root` (read once)."""
     root = Path(root)
-    catalogue = data.load_catalogue(root / "data" / "catalogue.csv", root / "data" / "areas.csv")
-    observations = data.load_observations([root / "data" / "observations.csv"], catalogue)
+    catalogue = load_catalogue(root / "data" / "catalogue.csv", root / "data" / "areas.csv")
+    observations = load_observations([root / "data" / "observations.csv"], catalogue)
     return catalogue, observations
 
 

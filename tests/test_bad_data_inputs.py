@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from phlib.data import load_catalogue, load_observations, read_table
 from phlib.errors import CatalogueError, InputError, ObservationsError
+from phlib.inputs.catalogue import load_catalogue
+from phlib.inputs.observations import load_observations
+from phlib.inputs.reading import read_table
 
 CORPUS = Path(__file__).parent / "bad_inputs" / "data"
 VALID = CORPUS / "valid"

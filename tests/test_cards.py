@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phlib.cards import WITHHELD, Card, card_html, card_summary_row, format_value
+from phlib.display.cards import WITHHELD, Card, card_html, card_summary_row, format_value
 
 PAYLOADS = ["<script>alert(1)</script>", '" onmouseover="x', "<img src=x onerror=alert(1)>"]
 

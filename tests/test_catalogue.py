@@ -5,7 +5,8 @@ import math
 import openpyxl
 import pytest
 
-from phlib.catalogue import (
+from phlib.errors import CatalogueError, InputError
+from phlib.inputs.catalogue import (
     DEFAULT_AREAS,
     SERVICES,
     Catalogue,
@@ -13,7 +14,6 @@ from phlib.catalogue import (
     load_catalogue,
     parse_links,
 )
-from phlib.errors import CatalogueError, InputError
 
 HEADER = (
     "indicator_id,ref,title,service,section,unit,decimals,direction,target_kind,target_value,"

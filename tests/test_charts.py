@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from phlib.charts import (
+from phlib.display.charts import (
     Chart,
     breakdown_chart,
     comparison_chart,
@@ -19,8 +19,8 @@ from phlib.charts import (
     trajectory_chart,
     trend_chart,
 )
-from phlib.figures import chart_html, data_table_html, render_svg
-from phlib.numbering import Numbering, figure_label, label_id
+from phlib.display.embed import chart_html, data_table_html, render_svg
+from phlib.display.numbering import Numbering, figure_label, label_id
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -17,9 +17,9 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from phlib.catalogue import load_catalogue
 from phlib.cli import build_parser, command_names, main
-from phlib.narratives import NarrativeDoc, Section, load, save, store_path
+from phlib.inputs.catalogue import load_catalogue
+from phlib.narratives.store import NarrativeDoc, Section, load, save, store_path
 
 PROJECT = Path(__file__).resolve().parents[1]
 TOYS = Path(__file__).parent / "fixtures" / "notebooks"
@@ -105,7 +105,7 @@ def sample(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def config_of_sample(sample):
-    from phlib.config import load_parameters
+    from phlib.inputs.config import load_parameters
 
     root = sample[0]
     return load_parameters(root / "parameters" / f"{QUARTER}.yaml", root)
@@ -385,7 +385,7 @@ def test_new_quarter_writes_parameters_and_carries_narratives(tmp_path, capsys):
 
 
 def test_carrying_a_quarter_first_gathers_its_notebook_edits(tmp_path):
-    from phlib.narrative_cells import inject, new_cell, new_notebook
+    from phlib.narratives.cells import inject, new_cell, new_notebook
 
     root = toy_project(tmp_path / "toy")
     store = store_path(root / "narratives", QUARTER, "peterborough", "sexual_health")
@@ -417,8 +417,8 @@ def test_every_command_has_help(command, capsys):
 def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise(tty):
     import io
 
-    from phlib.progress import Console
-    from phlib.runner import JobResult
+    from phlib.run.jobs import JobResult
+    from phlib.run.progress import Console
 
     stream = io.StringIO()
     progress = Console(stream).progress(2, tty=tty)

@@ -1,12 +1,12 @@
-"""Tests for phlib.config: reading a quarter's parameter file and reporting every problem."""
+"""Tests for phlib.inputs.config: reading a quarter's parameter file and reporting every problem."""
 
 from pathlib import Path
 
 import pytest
 
-from phlib.config import RunConfig, list_quarters, load_parameters, parameters_path
 from phlib.errors import ParameterError
-from phlib.periods import Quarter
+from phlib.inputs.config import RunConfig, list_quarters, load_parameters, parameters_path
+from phlib.rules.periods import Quarter
 
 GOOD = """\
 quarter: 2022-23-Q3

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from phlib.catalogue import SERVICES
 from phlib.cli import build_parser, command_names, command_options
+from phlib.inputs.catalogue import SERVICES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

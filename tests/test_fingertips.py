@@ -6,9 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from phlib.data import read_fingertips
 from phlib.errors import InputError
-from phlib.fingertips import COLUMNS, column_name
+from phlib.inputs.fingertips import COLUMNS, column_name, read_fingertips
 
 SAMPLE = Path(__file__).parent / "fixtures" / "fingertips_sample.csv"
 

@@ -1,4 +1,4 @@
-"""Tests for phlib.lock and phlib.staging, and for runs that are locked out or killed.
+"""Tests for phlib.run.lock and phlib.run.staging, and for runs that are locked out or killed.
 
 The run-level tests drive the `phreport` console script on a small project whose notebooks
 are the toy notebooks (so each run takes seconds) and whose data are the project's own.
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from phlib.errors import RunLockedError
-from phlib.lock import RunLock, pid_alive
-from phlib.staging import COMPLETE, Staging
+from phlib.run.lock import RunLock, pid_alive
+from phlib.run.staging import COMPLETE, Staging
 
 PROJECT = Path(__file__).resolve().parents[1]
 TOYS = Path(__file__).parent / "fixtures" / "notebooks"
@@ -287,8 +287,8 @@ def test_a_killed_run_never_breaks_the_outputs_and_the_next_run_repairs(tmp_path
 
 
 def test_a_partial_run_keeps_what_it_does_not_replace(tmp_path):
-    from phlib.assemble import carried_files
-    from phlib.index import SectionStatus
+    from phlib.report.assemble import carried_files
+    from phlib.report.index import SectionStatus
 
     live = tmp_path / QUARTER
     for name in ("index.html", "run.log", "notes-for-the-board.txt", "cambridgeshire/annex.html",

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phlib import narrative_cells
 from phlib.errors import NarrativeError
-from phlib.narrative_cells import (
+from phlib.narratives import cells as narrative_cells
+from phlib.narratives.cells import (
     absent_keys,
     cell_text,
     inject,
@@ -23,8 +23,8 @@ from phlib.narrative_cells import (
     read_cell,
     text_hash,
 )
-from phlib.narrative_gather import gather, pull
-from phlib.narratives import (
+from phlib.narratives.gather import gather, pull
+from phlib.narratives.store import (
     CARRIED,
     WRITTEN,
     NarrativeDoc,
@@ -309,10 +309,11 @@ def test_gathering_into_a_doc_writes_nothing(run):
     assert store.read_bytes() == before and not result.written
 
 
-def test_gather_is_reachable_from_narrative_cells():
-    assert narrative_cells.gather is gather and narrative_cells.pull is pull
+def test_gathering_lives_in_its_own_module_not_in_cells():
+    # one home for each name: cells fills and reads cells, gather brings edits back
+    assert gather.__module__ == "phlib.narratives.gather" and pull.__module__ == gather.__module__
     with pytest.raises(AttributeError):
-        _ = narrative_cells.no_such_name
+        _ = narrative_cells.gather
 
 
 def test_pull_gathers_a_quarter_and_checks_everything_first(tmp_path):
@@ -364,8 +365,8 @@ def test_malformed_cell_metadata_does_not_stop_a_gather(run):
 
 
 def test_inject_keeps_other_phlib_metadata_such_as_the_indicators_a_cell_covers():
-    from phlib.narrative_cells import inject, new_cell, new_notebook
-    from phlib.narratives import NarrativeDoc, Section
+    from phlib.narratives.cells import inject, new_cell, new_notebook
+    from phlib.narratives.store import NarrativeDoc, Section
 
     cell = new_cell("access")
     cell.metadata["phlib"]["indicators"] = ["sh_sti_offered_2wd", "sh_sti_seen_2wd"]

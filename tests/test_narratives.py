@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phlib import atomic, narratives
+from phlib import atomic
 from phlib.errors import NarrativeError
-from phlib.narrative_review import carry_forward, review_status
-from phlib.narratives import (
+from phlib.narratives import store as narratives
+from phlib.narratives.review import carry_forward, review_status
+from phlib.narratives.store import (
     CARRIED,
     MISSING,
     WRITTEN,
@@ -401,7 +402,7 @@ def test_review_status_lists_missing_and_carried_sections(tmp_path):
 # --- crash safety -------------------------------------------------------------------------
 
 VERSIONS = """
-from phlib.narratives import NarrativeDoc, Section
+from phlib.narratives.store import NarrativeDoc, Section
 
 def version(i):
     body = (f"Version {i}: " + "words and more words " * 40 + "\\n\\n") * 60
@@ -413,7 +414,7 @@ WRITER = (
     VERSIONS
     + """
 import sys
-from phlib.narratives import save
+from phlib.narratives.store import save
 docs = [version(i) for i in range(4)]
 save(docs[0], sys.argv[1])
 print("ready", flush=True)

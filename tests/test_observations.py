@@ -6,10 +6,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from phlib.catalogue import load_catalogue
-from phlib.data import load_observations
 from phlib.errors import InputError, ObservationsError
-from phlib.observations import COLUMNS
+from phlib.inputs.catalogue import load_catalogue
+from phlib.inputs.observations import COLUMNS, load_observations
 
 CATALOGUE = """indicator_id,title,service,unit,direction,target_kind,frequency,publication
 sh_offered,STI offered within 2 days,sexual_health,percent,higher,threshold,quarter,public

@@ -1,4 +1,4 @@
-"""Tests for phlib.periods and phlib.period_text: every accepted and rejected form, arithmetic."""
+"""Tests for phlib.rules.periods and phlib.rules.period_text: every accepted and rejected form, arithmetic."""
 
 from datetime import date, datetime
 
@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phlib.errors import PeriodError
-from phlib.period_text import (
+from phlib.rules.period_text import (
     MONTH_ABBREVIATIONS,
     read_financial_year,
     read_month,
     read_quarter,
     read_short_id,
 )
-from phlib.periods import (
+from phlib.rules.periods import (
     FinancialYear,
     Month,
     Quarter,

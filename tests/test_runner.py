@@ -1,4 +1,4 @@
-"""Tests for phlib.runner and phlib.kernels: real kernels running the small toy notebooks.
+"""Tests for phlib.run.jobs and phlib.run.kernels: real kernels running the small toy notebooks.
 
 One batch (shared by most tests) runs the toy section for two areas, a broken notebook, and
 public-mode jobs, in two warm worker processes.
@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from phlib.narratives import NarrativeDoc, Section, save, store_path
-from phlib.pages import Page, Provenance
-from phlib.runner import Job, cell_seconds, run_jobs
-from phlib.workers import WorkerPool
+from phlib.narratives.store import NarrativeDoc, Section, save, store_path
+from phlib.report.pages import Page, Provenance
+from phlib.run.jobs import Job, cell_seconds
+from phlib.run.workers import WorkerPool, run_jobs
 
 TOYS = Path(__file__).parent / "fixtures" / "notebooks"
 QUARTER = "2022-23-Q3"

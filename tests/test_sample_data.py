@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from phlib.catalogue import SERVICES
-from phlib.config import load_parameters
-from phlib.data import load_catalogue, load_observations
+from phlib.inputs.catalogue import SERVICES, load_catalogue
+from phlib.inputs.config import load_parameters
+from phlib.inputs.observations import load_observations
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -17,12 +17,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from phlib import data
-from phlib.formatting import format_number, format_value
-from phlib.narrative_cells import cell_key, is_narrative
-from phlib.narratives import WRITTEN, check_keys, load, render, store_files, store_path
-from phlib.periods import Quarter
-from phlib.selection import summarise
+from phlib.display.formatting import format_number, format_value
+from phlib.inputs.catalogue import load_catalogue
+from phlib.inputs.observations import load_observations
+from phlib.narratives.cells import cell_key, is_narrative
+from phlib.narratives.store import WRITTEN, check_keys, load, render, store_files, store_path
+from phlib.rules.periods import Quarter
+from phlib.rules.selection import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 NARRATIVES = ROOT / "narratives"
@@ -44,8 +45,8 @@ PERCENT = re.compile(r"(\d[\d,]*(?:\.\d+)?)%")
 @functools.cache
 def sample():
     """The sample catalogue and observations, read once."""
-    catalogue = data.load_catalogue(ROOT / "data" / "catalogue.csv", ROOT / "data" / "areas.csv")
-    observations = data.load_observations([ROOT / "data" / "observations.csv"], catalogue)
+    catalogue = load_catalogue(ROOT / "data" / "catalogue.csv", ROOT / "data" / "areas.csv")
+    observations = load_observations([ROOT / "data" / "observations.csv"], catalogue)
     return catalogue, observations
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from phlib.periods import Quarter, parse_period
-from phlib.scorecard import COLUMNS, build_scorecard, red_without_actions
-from phlib.selection import cutoff, summarise
+from phlib.rules.periods import Quarter, parse_period
+from phlib.rules.scorecard import COLUMNS, build_scorecard, red_without_actions
+from phlib.rules.selection import cutoff, summarise
 
 Q3 = Quarter.parse("2022-23-Q3")
 

@@ -1,4 +1,4 @@
-"""Tests for phlib.spc: XmR limits, the four Making Data Count rules and the icons."""
+"""Tests for phlib.rules.spc: XmR limits, the four Making Data Count rules and the icons."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phlib.spc import MIN_POINTS, assurance_icon, normalise_direction, spc, variation_icon
+from phlib.rules.direction import normalise_direction
+from phlib.rules.spc import MIN_POINTS, assurance_icon, spc, variation_icon
 
 # Published example (NHSRplotthedots vignette "Deviations from Excel defaults"): with
 # outlier screening the chart is captioned UPL = 4.6, Mean = 1.94, LPL = -0.72.

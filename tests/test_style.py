@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from phlib.style import (
+from phlib.display.style import (
     HOUSE_RC,
     PALETTE,
     RAG_COLOURS,
@@ -21,7 +21,7 @@ from phlib.style import (
     relative_luminance,
 )
 
-CSS_PATH = Path(__file__).resolve().parents[1] / "phlib" / "assets" / "components.css"
+CSS_PATH = Path(__file__).resolve().parents[1] / "phlib" / "report" / "assets" / "components.css"
 CSS = CSS_PATH.read_text(encoding="utf-8")
 
 

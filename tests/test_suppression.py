@@ -1,4 +1,4 @@
-"""Tests for phlib.suppression: primary, derived and secondary suppression."""
+"""Tests for phlib.rules.suppression: primary, derived and secondary suppression."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from phlib.suppression import (
+from phlib.rules.suppression import (
     MARKER,
     secondary_suppression,
     suppress_counts,

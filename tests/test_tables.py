@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pandas.io.formats.style import Styler
 
-from phlib.tables import KpiRow, comparison_table, contracts_table, kpi_table, table_html
+from phlib.display.tables import KpiRow, comparison_table, contracts_table, kpi_table, table_html
 
 MONTHS = ["Jul 2018", "Aug 2018", "Sep 2018"]
 

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from phlib.sheets import cell_text, number_text
-from phlib.tabular import find_header, formula_error, read_table, snake_case, to_number
+from phlib.inputs.reading import read_table
+from phlib.inputs.sheets import cell_text, number_text
+from phlib.inputs.table import find_header, formula_error, snake_case, to_number
 
 HEADER = ["indicator_id", "area", "period", "value"]
 

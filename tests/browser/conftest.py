@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from phlib.errors import PrintError
-from phlib.pdf import block_network, find_chromium, launch
+from phlib.report.pdf import block_network, find_chromium, launch
 
 PROJECT = Path(__file__).resolve().parents[2]
 QUARTER = "2022-23-Q3"

@@ -15,7 +15,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from phlib.style import PALETTE, RAG_COLOURS, WHITE, contrast_ratio, rag_class
+from phlib.display.style import PALETTE, RAG_COLOURS, WHITE, contrast_ratio, rag_class
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

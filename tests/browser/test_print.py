@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from phlib import pdf
+from phlib.report import pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

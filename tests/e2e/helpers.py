@@ -43,7 +43,7 @@ def copy_inputs(target: Path, trim: bool = False) -> Path:
 
 def keep_recent_observations(path: Path) -> None:
     """Drop observations of periods that start before `RECENT` (sample ids sort by date)."""
-    from phlib.periods import parse_period
+    from phlib.rules.periods import parse_period
 
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))

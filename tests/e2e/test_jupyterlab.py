@@ -27,9 +27,9 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from phlib.narrative_cells import cell_key, is_narrative
-from phlib.narratives import WRITTEN, load
-from phlib.pdf import find_chromium, with_browser
+from phlib.narratives.cells import cell_key, is_narrative
+from phlib.narratives.store import WRITTEN, load
+from phlib.report.pdf import find_chromium, with_browser
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -33,8 +33,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from phlib.narrative_cells import cell_key, is_narrative
-from phlib.narratives import CARRIED, MISSING, WRITTEN, Section, load, parse, render, save
+from phlib.narratives.cells import cell_key, is_narrative
+from phlib.narratives.store import CARRIED, MISSING, WRITTEN, Section, load, parse, render, save
 
 pytestmark = pytest.mark.slow
 

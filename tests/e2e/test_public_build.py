@@ -21,12 +21,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from phlib.config import load_parameters
-from phlib.data import load_catalogue, load_observations
-from phlib.formatting import format_value
-from phlib.publication import Publication
-from phlib.selection import headline_series, summarise
-from phlib.views import kpi_periods, period_labels, window
+from phlib.display.formatting import format_value
+from phlib.display.views import kpi_periods, period_labels, window
+from phlib.inputs.catalogue import load_catalogue
+from phlib.inputs.config import load_parameters
+from phlib.inputs.observations import load_observations
+from phlib.rules.publication import Publication
+from phlib.rules.selection import headline_series, summarise
 
 
 def _helpers():
@@ -84,7 +85,7 @@ class Build:
         }
 
     def summary(self, indicator, area):
-        """`phlib.selection.summarise` of one indicator and area (worked out once)."""
+        """`phlib.rules.selection.summarise` of one indicator and area (worked out once)."""
         key = (indicator.indicator_id, area)
         if key not in self._summaries:
             self._summaries[key] = summarise(indicator, self.observations, self.config.quarter,
@@ -311,7 +312,7 @@ def test_small_counts_are_starred_in_kpi_tables_and_gaps_in_chart_data(build):
 
 
 def _periods(build: Build, ind, area):
-    from phlib.periods import parse_period
+    from phlib.rules.periods import parse_period
 
     return [(parse_period(p), v) for p, v in build.headline(ind, area).items()]
 

@@ -1,0 +1,1 @@
+"""Inputs: reading CSV and xlsx, checking columns, loading catalogue, areas, observations."""

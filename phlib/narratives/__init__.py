@@ -1,0 +1,1 @@
+"""Narratives: the commentary store, its notebook cells, gathering edits, carrying forward."""

@@ -1,0 +1,1 @@
+"""Report: section HTML from executed notebooks, pages, annexes, index, scorecard file, PDF."""

@@ -1,0 +1,1 @@
+"""Rules: periods, ratings, a quarter's figures, publication, intervals, SPC (pure, no I/O)."""

@@ -1,0 +1,133 @@
+"""How periods are written: reading month, quarter and financial-year text into numbers.
+
+`phlib.rules.periods` builds period objects from what these functions return. Each `read_*` function
+returns None when the text is not in its form at all, numbers when it is, and raises
+`PeriodError` when the text has the form but impossible values (`Q5 2022/23`, `2022/24`).
+Reading is lenient with case, spaces and dashes (`q3  2022-23`, an en dash); two-digit years
+mean 20YY (`Q3 17/18`, `Jun 18`).
+
+>>> read_quarter("Q3 2022/23"), read_month("October 2022"), read_financial_year("2022/2023")
+((2022, 3), (2022, 10), 2022)
+>>> read_month("2022/23") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from phlib.errors import PeriodError
+
+# English whatever the machine's locale, unlike the calendar module's names
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
+MONTH_NAMES += ("September", "October", "November", "December")
+MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
+_NAMES = {name.lower(): i for i, name in enumerate(MONTH_NAMES, 1)} | {"sept": 9}
+_NAMES |= {name.lower(): i for i, name in enumerate(MONTH_ABBREVIATIONS, 1)}
+FORMS = {
+    "month": "2022-10, Oct 2022, October 2022 or 2022-10-01",
+    "quarter": "2022-23-Q3, 2022/23 Q3 or Q3 2022/23",
+    "financial year": "2022-23, 2022/23 or 2022/2023",
+}
+_FY = r"(\d{4}|\d{2})\s?[-/]\s?(\d{4}|\d{2})"
+_Q = r"(?:q|quarter)\s?(\d+)"
+_QUARTER_FIRST = re.compile(rf"{_Q}[- ]?{_FY}")
+_YEAR_FIRST = re.compile(rf"{_FY}[- ]?{_Q}")
+_MONTH_NUMBERS = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+_MONTH_NAME = re.compile(r"([a-z]+)\.?[- /]?'?(\d{4}|\d{2})")
+
+
+def period_error(text, kind: str, reason: str = "") -> PeriodError:
+    """The error for text that is not a `kind` of period, quoting it and naming the forms.
+
+    >>> print(period_error("Q5", "quarter"))
+    could not read 'Q5' as a quarter. Write it as 2022-23-Q3, 2022/23 Q3 or Q3 2022/23
+    """
+    forms = FORMS[kind] if kind in FORMS else "; ".join(f"{k} {v}" for k, v in FORMS.items())
+    why = f": {reason}" if reason else ""
+    error = PeriodError(f"could not read {text!r} as a {kind}{why}. Write it as {forms}")
+    error.reason = reason
+    return error
+
+
+def normalise(text) -> str:
+    """Lower case, single spaces, dashes for en and em dashes; "" for anything but text."""
+    if not isinstance(text, str):
+        return ""
+    return " ".join(text.replace("\u2013", "-").replace("\u2014", "-").split()).lower()
+
+
+def _year(digits: str) -> int:
+    return int(digits) if len(digits) == 4 else 2000 + int(digits)
+
+
+def _start_year(first: str, second: str, text, kind: str) -> int:
+    start = _year(first)
+    follows = int(second) == (start + 1 if len(second) == 4 else (start + 1) % 100)
+    if not follows or (len(first) == 2 and len(second) == 4):
+        after = f"{start}/{(start + 1) % 100:02d}"
+        raise period_error(text, kind, f"the second year must be the one after {start} ({after})")
+    return start
+
+
+def read_financial_year(text) -> int | None:
+    """The start year of a financial year written `2022-23`, `2022/23`, `2022/2023` or `22/23`."""
+    found = re.fullmatch(_FY, normalise(text))
+    return _start_year(*found.groups(), text, "financial year") if found else None
+
+
+def read_quarter(text) -> tuple[int, int] | None:
+    """(start year, quarter number) from `2022-23-Q3`, `2022/23 Q3`, `Q3 2022/23` and kin."""
+    s = normalise(text)
+    found = _YEAR_FIRST.fullmatch(s)
+    if found:
+        first, second, number = found.groups()
+    elif found := _QUARTER_FIRST.fullmatch(s):
+        number, first, second = found.groups()
+    else:
+        return None
+    start = _start_year(first, second, text, "quarter")
+    if not 1 <= int(number) <= 4:
+        raise period_error(text, "quarter", f"quarters are numbered 1 to 4, not {number}")
+    return start, int(number)
+
+
+def read_month(text) -> tuple[int, int] | None:
+    """(calendar year, month) from `2022-10`, `2022-10-01` (any real day), `Oct 2022`, `Oct-22`."""
+    s = normalise(text)
+    found = _MONTH_NUMBERS.fullmatch(s)
+    if found:
+        year, month, day = found.groups()
+        try:
+            date(int(year), int(month), int(day or 1))
+        except ValueError as exc:
+            raise period_error(text, "month", str(exc)) from None
+        return int(year), int(month)
+    found = _MONTH_NAME.fullmatch(s)
+    if found and found.group(1) in _NAMES:
+        return _year(found.group(2)), _NAMES[found.group(1)]
+    return None
+
+
+def read_short_id(text) -> tuple[str, tuple[int, ...]] | None:
+    """("month", (year, month)) or ("year", (start year,)) for `YYYY-NN` ids, else None.
+
+    `2011-12` could be December 2011 or the year 2011/12, so it is refused.
+
+    >>> read_short_id("2022-10"), read_short_id("2022-23"), read_short_id("Oct 2022")
+    (('month', (2022, 10)), ('year', (2022,)), None)
+    """
+    found = re.fullmatch(r"(\d{4})-(\d{2})", normalise(text))
+    if not found:
+        return None
+    start, tail = int(found.group(1)), int(found.group(2))
+    is_year, is_month = tail == (start + 1) % 100, 1 <= tail <= 12
+    if is_year and is_month:
+        month = MONTH_ABBREVIATIONS[tail - 1]
+        raise period_error(text, "period", f"it could be {month} {start} or {start}/{tail:02d}")
+    if not (is_year or is_month):
+        raise period_error(
+            text, "period", f"{tail:02d} is neither a month nor the year after {start}"
+        )
+    return ("year", (start,)) if is_year else ("month", (start, tail))

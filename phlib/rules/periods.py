@@ -1,0 +1,325 @@
+"""Reporting periods: `Month`, `Quarter`, `FinancialYear` and `parse_period`.
+
+A financial year runs 1 April to 31 March. Ids name files and folders (`2022-10`, `2022-23-Q3`,
+`2022-23`); labels are what people read (`Oct 2022`, `Q3 2022/23`, `2022/23`). Every period
+has `.id`, `.label`, `.kind`, `.start`, `.end`, `.months`, `.months_elapsed` (months of its
+financial year up to its end), `.year` (its `FinancialYear`), `.financial_year` (that year's
+label), `.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives the id.
+
+Periods of any kind sort by `(start, end)`: the earlier start first and, of two starting on the
+same day, the shorter first. Equality and hashing are by kind and value; `shift(n)` moves `n`
+periods of the same kind. Text is read by `phlib.rules.period_text`.
+
+>>> q = parse_period("Q3 2022/23")
+>>> q.id, q.label, q.financial_year, q.start, q.end
+('2022-23-Q3', 'Q3 2022/23', '2022/23', datetime.date(2022, 10, 1), datetime.date(2022, 12, 31))
+>>> [m.label for m in q.months]
+['Oct 2022', 'Nov 2022', 'Dec 2022']
+>>> sorted([q, q.year, q.months[0], q.year.months[0]])
+[Month('2022-04'), FinancialYear('2022-23'), Month('2022-10'), Quarter('2022-23-Q3')]
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import total_ordering
+from typing import ClassVar
+
+from phlib.errors import PeriodError
+from phlib.rules.period_text import (
+    MONTH_ABBREVIATIONS,
+    period_error,
+    read_financial_year,
+    read_month,
+    read_quarter,
+    read_short_id,
+)
+
+_MIN_YEAR, _MAX_YEAR = 1000, 9998  # first and last financial-year start years
+
+
+@total_ordering
+class _Period:
+    """Behaviour shared by months, quarters and financial years."""
+
+    kind: ClassVar[str]
+
+    def __str__(self) -> str:
+        return self.id
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.id!r})"
+
+    def __lt__(self, other):
+        if not isinstance(other, _Period):
+            return NotImplemented
+        return (self.start, self.end) < (other.start, other.end)
+
+    def previous(self):
+        """The period of the same kind just before this one."""
+        return self.shift(-1)
+
+    def next(self):
+        """The period of the same kind just after this one."""
+        return self.shift(1)
+
+    @property
+    def financial_year(self) -> str:
+        return self.year.label
+
+    def contains(self, other) -> bool:
+        """True when a date, a period or period text lies wholly inside this period.
+
+        >>> Quarter.parse("2022-23-Q3").contains(date(2022, 11, 5))
+        True
+        >>> FinancialYear.parse("2022/23").contains("Q4 2022/23")
+        True
+        """
+        if isinstance(other, datetime):
+            other = other.date()
+        if isinstance(other, date):
+            return self.start <= other <= self.end
+        if isinstance(other, str):
+            other = parse_period(other)
+        if isinstance(other, _Period):
+            return self.start <= other.start and other.end <= self.end
+        raise TypeError(f"contains() takes a date or a period, not {type(other).__name__}")
+
+
+@dataclass(frozen=True, repr=False)
+class FinancialYear(_Period):
+    """A financial year, 1 April `start_year` to 31 March the year after.
+
+    >>> fy = FinancialYear.parse("2022/2023")
+    >>> fy.id, fy.label, fy.start_year, fy.end, fy.months[0].label, len(fy.quarters)
+    ('2022-23', '2022/23', 2022, datetime.date(2023, 3, 31), 'Apr 2022', 4)
+    >>> FinancialYear.containing(date(2023, 2, 14)).label
+    '2022/23'
+    """
+
+    start_year: int
+    kind: ClassVar[str] = "year"
+
+    def __post_init__(self):
+        y = self.start_year
+        if isinstance(y, bool) or not isinstance(y, int) or not _MIN_YEAR <= y <= _MAX_YEAR:
+            raise PeriodError(
+                f"a financial year starts in a year {_MIN_YEAR}-{_MAX_YEAR}, got {y!r}"
+            )
+
+    id = property(lambda self: f"{self.start_year}-{(self.start_year + 1) % 100:02d}")
+    label = property(lambda self: f"{self.start_year}/{(self.start_year + 1) % 100:02d}")
+    start = property(lambda self: date(self.start_year, 4, 1))
+    end = property(lambda self: date(self.start_year + 1, 3, 31))
+    year = property(lambda self: self)
+    months_elapsed = 12
+    quarters = property(lambda self: tuple(Quarter(self.start_year, n) for n in range(1, 5)))
+    months = property(lambda self: tuple(_month_at(self.start_year, p) for p in range(1, 13)))
+
+    def shift(self, n: int) -> FinancialYear:
+        return FinancialYear(self.start_year + n)
+
+    @classmethod
+    def containing(cls, day: date) -> FinancialYear:
+        return cls(day.year if day.month >= 4 else day.year - 1)
+
+    @classmethod
+    def parse(cls, text) -> FinancialYear:
+        if isinstance(text, cls):
+            return text
+        return _build(cls, read_financial_year(text), text)
+
+
+@dataclass(frozen=True, repr=False)
+class Quarter(_Period):
+    """Quarter `number` (1 Apr-Jun, 2 Jul-Sep, 3 Oct-Dec, 4 Jan-Mar) of a financial year.
+
+    >>> q = Quarter.parse("2022/23 q4")
+    >>> q.id, q.label, q.start, q.months_elapsed
+    ('2022-23-Q4', 'Q4 2022/23', datetime.date(2023, 1, 1), 12)
+    >>> q.next().id, q.previous().id, q.same_quarter_last_year().id
+    ('2023-24-Q1', '2022-23-Q3', '2021-22-Q4')
+    """
+
+    start_year: int
+    number: int
+    kind: ClassVar[str] = "quarter"
+
+    def __post_init__(self):
+        FinancialYear(self.start_year)
+        n = self.number
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 4:
+            raise PeriodError(f"a quarter is numbered 1 to 4, got {n!r}")
+
+    year = property(lambda self: FinancialYear(self.start_year))
+    id = property(lambda self: f"{self.year.id}-Q{self.number}")
+    label = property(lambda self: f"Q{self.number} {self.year.label}")
+    months = property(
+        lambda self: tuple(_month_at(self.start_year, 3 * self.number - i) for i in (2, 1, 0))
+    )
+    start = property(lambda self: self.months[0].start)
+    end = property(lambda self: self.months[-1].end)
+    months_elapsed = property(lambda self: 3 * self.number)
+
+    def shift(self, n: int) -> Quarter:
+        year, index = divmod(4 * self.start_year + self.number - 1 + n, 4)
+        return Quarter(year, index + 1)
+
+    def same_quarter_last_year(self) -> Quarter:
+        return self.shift(-4)
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return Month.containing(day).quarter
+
+    @classmethod
+    def parse(cls, text) -> Quarter:
+        if isinstance(text, cls):
+            return text
+        return _build(cls, read_quarter(text), text)
+
+
+@dataclass(frozen=True, repr=False)
+class Month(_Period):
+    """A calendar month; `.month_of_year` is its place in the financial year (April = 1).
+
+    >>> m = Month.parse("October 2022")
+    >>> m.id, m.label, m.month_of_year, m.quarter.id, m.financial_year
+    ('2022-10', 'Oct 2022', 7, '2022-23-Q3', '2022/23')
+    >>> Month.parse("2023-02-14").end, Month.parse("Mar 2023").next().label
+    (datetime.date(2023, 2, 28), 'Apr 2023')
+    """
+
+    calendar_year: int
+    calendar_month: int
+    kind: ClassVar[str] = "month"
+
+    def __post_init__(self):
+        m = self.calendar_month
+        if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 12:
+            raise PeriodError(f"a month is numbered 1 to 12, got {m!r}")
+        if isinstance(self.calendar_year, bool) or not isinstance(self.calendar_year, int):
+            raise PeriodError(f"a month's year is a whole number, got {self.calendar_year!r}")
+        FinancialYear(self.calendar_year if m >= 4 else self.calendar_year - 1)
+
+    id = property(lambda self: f"{self.calendar_year:04d}-{self.calendar_month:02d}")
+    label = property(
+        lambda self: f"{MONTH_ABBREVIATIONS[self.calendar_month - 1]} {self.calendar_year}"
+    )
+    month_of_year = property(lambda self: (self.calendar_month - 4) % 12 + 1)
+    months_elapsed = month_of_year
+    year = property(lambda self: FinancialYear.containing(self.start))
+    quarter = property(lambda self: Quarter(self.year.start_year, (self.month_of_year + 2) // 3))
+    months = property(lambda self: (self,))
+    start = property(lambda self: date(self.calendar_year, self.calendar_month, 1))
+    end = property(
+        lambda self: date(
+            self.calendar_year,
+            self.calendar_month,
+            calendar.monthrange(self.calendar_year, self.calendar_month)[1],
+        )
+    )
+
+    def shift(self, n: int) -> Month:
+        year, index = divmod(12 * self.calendar_year + self.calendar_month - 1 + n, 12)
+        return Month(year, index + 1)
+
+    def same_month_last_year(self) -> Month:
+        return self.shift(-12)
+
+    @classmethod
+    def containing(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text) -> Month:
+        """Read a month from text, or from a date (as a spreadsheet cell may hold one)."""
+        if isinstance(text, cls):
+            return text
+        if isinstance(text, date):
+            return cls.containing(text)
+        return _build(cls, read_month(text), text)
+
+
+def _build(cls, numbers, text):
+    """The period `cls(*numbers)` read from `text`, or a PeriodError quoting the text."""
+    if numbers is None:
+        raise period_error(text, {"year": "financial year"}.get(cls.kind, cls.kind))
+    try:
+        return cls(*numbers) if isinstance(numbers, tuple) else cls(numbers)
+    except PeriodError as exc:
+        raise period_error(text, cls.kind, str(exc)) from None
+
+
+def _month_at(start_year: int, position: int) -> Month:
+    """The month at `position` (1 = April ... 12 = March) of the financial year."""
+    calendar_month = (position + 2) % 12 + 1
+    return Month(start_year if calendar_month >= 4 else start_year + 1, calendar_month)
+
+
+def parse_period(text) -> Month | Quarter | FinancialYear:
+    """Read a month, quarter or financial year from any accepted form.
+
+    `2011-12` could be December 2011 or the year 2011/12, so it is refused: write `Dec 2011`
+    or `2011/12`. A date (or datetime) gives the month containing it.
+
+    >>> [parse_period(t).id for t in ("2022-10", "2022-23", "Q3 2022/23", "Oct 2022", "17/18")]
+    ['2022-10', '2022-23', '2022-23-Q3', '2022-10', '2017-18']
+    >>> parse_period("2022-13")
+    Traceback (most recent call last):
+    ...
+    phlib.errors.PeriodError: could not read '2022-13' as a period: ...
+    """
+    if isinstance(text, _Period):
+        return text
+    if isinstance(text, date):
+        return Month.containing(text)
+    short = read_short_id(text)
+    if short:
+        return _build(Month if short[0] == "month" else FinancialYear, short[1], text)
+    reasons = []
+    for cls in (Quarter, Month, FinancialYear):
+        try:
+            return cls.parse(text)
+        except PeriodError as error:
+            reasons += [error.reason] if getattr(error, "reason", "") else []
+    raise period_error(text, "period", "; ".join(dict.fromkeys(reasons)))
+
+
+def quarter_of(day: date) -> Quarter:
+    """The quarter containing a date: `quarter_of(date(2023, 1, 9))` is `Quarter('2022-23-Q4')`.
+
+    >>> quarter_of(date(2023, 1, 9))
+    Quarter('2022-23-Q4')
+    """
+    return Quarter.containing(day)
+
+
+def _between(cls, first, last) -> list:
+    first, last = cls.parse(first), cls.parse(last)
+    if last < first:
+        raise PeriodError(f"{first.label} is after {last.label}: give the earlier {cls.kind} first")
+    found = [first]
+    while found[-1] != last:
+        found.append(found[-1].next())
+    return found
+
+
+def months_between(first, last) -> list[Month]:
+    """Every month from `first` to `last` inclusive (Months or text).
+
+    >>> [m.label for m in months_between("Nov 2022", "2023-01")]
+    ['Nov 2022', 'Dec 2022', 'Jan 2023']
+    """
+    return _between(Month, first, last)
+
+
+def quarters_between(first, last) -> list[Quarter]:
+    """Every quarter from `first` to `last` inclusive (Quarters or text).
+
+    >>> [q.id for q in quarters_between("2022-23-Q3", "Q2 2023/24")]
+    ['2022-23-Q3', '2022-23-Q4', '2023-24-Q1', '2023-24-Q2']
+    """
+    return _between(Quarter, first, last)

@@ -1,0 +1,1 @@
+"""Run: a quarter end to end: checks, lock, warm workers, staging and swap, manifest, export."""

@@ -1,0 +1,146 @@
+"""The run manifest: what a run used and what happened, as `outputs/<quarter>/manifest.json`.
+
+It records the parameters, the package versions, the code's git commit, a SHA-256 of every
+input file (data, notebooks, narratives), and each notebook's duration and status, so a
+published annex can be traced back to exactly what made it. Paths are relative to the project.
+
+File hashes come from `phlib.hashes`.
+
+>>> sorted(package_versions())[:2]
+['ipykernel', 'jinja2']
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from phlib import atomic
+from phlib.hashes import relative
+
+FORMAT = 1
+CODE_PATHS = (":/phlib", ":/notebooks")
+PACKAGES = (
+    "phlib", "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter_client",
+    "pandas", "numpy", "matplotlib", "jinja2", "pyyaml", "scipy", "openpyxl",
+)  # fmt: skip
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the outputs, and Python's."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def git_commit(root) -> str:
+    """The short commit of the code (the project's, else the installed phlib's checkout),
+    with `-modified` when tracked phlib or notebook files differ, or 'unknown'.
+
+    >>> git_commit("/").endswith(("-modified", "unknown")) or len(git_commit("/")) == 10
+    True
+    """
+    for folder in (Path(root), Path(__file__).resolve().parent):
+        found = _commit_of(folder)
+        if found:
+            return found
+    return "unknown"
+
+
+def _commit_of(root) -> str:
+
+    def git(*args) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20
+        )
+        if done.returncode != 0:
+            raise OSError(done.stderr.strip())
+        return done.stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short=10", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f"{commit}-modified" if changed else commit
+
+
+def build(
+    *,
+    config,
+    areas,
+    services,
+    results,
+    statuses,
+    started: str,
+    finished: str,
+    workers: int,
+    argv,
+    commit: str,
+    inputs: dict[str, str],
+    override: bool = False,
+    blockers=(),
+    messages=(),
+) -> dict:
+    """The manifest as a dict (see the module docstring); `results` are `JobResult`s."""
+    by_key = {(r.area, r.service): r for r in results}
+    notebooks = []
+    for (area, service), status in statuses.items():
+        result = by_key.get((area, service))
+        notebooks.append(
+            {
+                "area": area,
+                "service": service,
+                "status": status.state,
+                "error": status.error,
+                "seconds": round(result.seconds, 3) if result else None,
+                "cell_seconds": round(result.cell_seconds, 3) if result else None,
+                "files": list(result.files) if result else [],
+            }
+        )
+    return {
+        "format": FORMAT,
+        "quarter": config.quarter.id,
+        "started": started,
+        "finished": finished,
+        "command": " ".join(["phreport", *argv]),
+        "parameters": {
+            "file": relative(config.path, config.project_root),
+            "title": config.title,
+            "areas": list(areas),
+            "services": list(services),
+            "publication": config.publication,
+            "suppression": {"min": config.suppression_min, "max": config.suppression_max},
+            "workers": workers,
+        },
+        "publication_override": {"used": override, "blockers": list(blockers)}
+        if override
+        else {"used": False},
+        "code": {"commit": commit, "python_executable": Path(sys.executable).name},
+        "packages": package_versions(),
+        "inputs": inputs,
+        "notebooks": notebooks,
+        "messages": list(messages),
+    }
+
+
+def write(path, manifest: dict) -> None:
+    """Write the manifest atomically as indented JSON."""
+    atomic.write_text(path, json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+
+
+def read(path) -> dict | None:
+    """A manifest written earlier, or None if there is none or it cannot be read."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

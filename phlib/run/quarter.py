@@ -1,0 +1,287 @@
+"""Running a quarter: check, lock, gather narratives, execute, assemble, swap into place.
+
+`run_quarter` is what `phreport run` does and `export_quarter` what `phreport export` does
+(re-render the pages from the executed notebooks and the narrative store, executing nothing).
+Both write only into a staging folder under `outputs/` and swap it in when complete (see
+`phlib.run.staging`), so outputs are never half written, and both hold the quarter's lock.
+Invalid inputs raise `InputError` before anything is written; a refused public build raises
+`PublicationError`. The exit code is 0 when every notebook ran and 1 when any failed.
+
+>>> RunOptions().workers_for(3) >= 1
+True
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from phlib import atomic
+from phlib.hashes import file_hashes
+from phlib.narratives.gather import pull
+from phlib.narratives.store import store_path
+from phlib.report import assemble
+from phlib.rules.scorecard import build_scorecard
+from phlib.run import manifest
+from phlib.run.background import Later
+from phlib.run.checks import check_quarter, publication_check
+from phlib.run.jobs import Job, longest_first
+from phlib.run.lock import RunLock
+from phlib.run.progress import Console
+from phlib.run.staging import Staging
+from phlib.run.workers import WorkerPool
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the command line chose for a run."""
+
+    areas: tuple[str, ...] | None = None
+    services: tuple[str, ...] | None = None
+    workers: int | None = None
+    publication: str | None = None
+    override_publication_checks: bool = False
+    timeout: int | None = None
+    preload: str | None = None
+    argv: tuple[str, ...] = field(default=())
+
+    def workers_for(self, jobs: int) -> int:
+        """The number of worker processes: as asked, else one per core, never more than jobs."""
+        wanted = self.workers or os.cpu_count() or 1
+        return max(1, min(wanted, max(jobs, 1)))
+
+
+@dataclass
+class RunOutcome:
+    """How a run ended."""
+
+    exit_code: int
+    folder: Path
+    results: list = field(default_factory=list)
+    statuses: dict = field(default_factory=dict)
+
+
+def private_text(config) -> tuple[str, ...]:
+    """Local details a public page must never show: project and home folders, user name."""
+    found = {str(config.project_root), str(Path(config.project_root).resolve()), str(Path.home())}
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = ""
+    if user:
+        found |= {f"/home/{user}", f"\\Users\\{user}", f"/Users/{user}"}
+    return tuple(sorted(p for p in found if len(p) > 1))
+
+
+def parameters_for(config, area: str, service: str) -> dict:
+    """The papermill parameters of one notebook run (absolute paths)."""
+    return {
+        "quarter": config.quarter.id,
+        "area": area,
+        "catalogue_path": str(config.catalogue_path),
+        "areas_path": str(config.areas_path),
+        "observation_paths": [str(p) for p in config.observation_paths],
+        "narratives_dir": str(config.narratives_dir),
+        "publication": config.publication,
+        "suppression_min": config.suppression_min,
+        "suppression_max": config.suppression_max,
+        "section_number": config.services.index(service) + 1,
+    }
+
+
+def pull_edits(config, areas, services, keys, console: Console) -> None:
+    """Bring analysts' edits in the executed notebooks back into the narrative store."""
+    report = pull(config.outputs_dir, config.narratives_dir, config.quarter.id, areas, services,
+                  keys)  # fmt: skip
+    if report.edited or report.problems:
+        console.say(str(report))
+
+
+def known_keys(inputs) -> dict:
+    keys = {s: list(inputs.narrative_keys.get(s, [])) for s in inputs.services}
+    if inputs.catalogue is not None:
+        for service in inputs.services:
+            keys[service] += [i.indicator_id for i in inputs.catalogue.for_service(service)]
+    return keys
+
+
+@contextmanager
+def prepared(config, inputs, command: str, console: Console):
+    """Take the quarter's lock, finish or undo a half-done swap, and gather analysts'
+    notebook edits into the store; yield the staging area. `run` and `export` both start so."""
+    with RunLock(config.outputs_dir, config.quarter.id, command) as lock:
+        for message in lock.messages:
+            console.say(message)
+        stage = Staging(config.outputs_dir, config.quarter.id)
+        for message in stage.repair():
+            console.say(message)
+        pull_edits(config, inputs.areas, inputs.services, known_keys(inputs), console)
+        yield stage
+
+
+def _jobs(config, inputs, folder: Path, prov, area_names, live: Path, timeout) -> list[Job]:
+    private = private_text(config) if config.publication == "public" else ()
+    jobs = []
+    for area in inputs.areas:
+        frame = assemble.page(config, prov, area_names.get(area, area))
+        shown = [
+            s
+            for s in config.services
+            if s in inputs.services or (live / area / f"{s}.html").is_file()
+        ]
+        for service in inputs.services:
+            at = shown.index(service)
+            before = shown[at - 1] if at > 0 else None
+            after = shown[at + 1] if at + 1 < len(shown) else None
+            jobs.append(
+                Job(
+                    area=area,
+                    service=service,
+                    notebook=config.notebooks_dir / f"{service}.ipynb",
+                    parameters=parameters_for(config, area, service),
+                    out_dir=folder / area,
+                    heading=assemble.service_heading(config, service),
+                    page=frame,
+                    publication=config.publication,
+                    narrative_path=store_path(
+                        config.narratives_dir, config.quarter.id, area, service
+                    ),  # fmt: skip
+                    private_text=private,
+                    previous=_link(config, before),
+                    following=_link(config, after),
+                    timeout=timeout,
+                )
+            )
+    return jobs
+
+
+def _link(config, service: str | None) -> dict | None:
+    if service is None:
+        return None
+    return {"href": f"{service}.html", "text": assemble.service_heading(config, service)}
+
+
+def _input_hashes(config, inputs) -> dict[str, str]:
+    paths = list(config.data_paths) + [config.path]
+    paths += [config.notebooks_dir / f"{s}.ipynb" for s in inputs.services]
+    paths += [
+        store_path(config.narratives_dir, config.quarter.id, a, s)
+        for a in inputs.areas
+        for s in inputs.services
+    ]
+    return file_hashes(paths, config.project_root)
+
+
+def _summary(statuses, seconds: float, workers: int, config) -> str:
+    counts: dict[str, int] = {}
+    for status in statuses.values():
+        counts[status.label] = counts.get(status.label, 0) + 1
+    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
+    mode = "public" if config.publication == "public" else "internal"
+    return (
+        f"{len(statuses)} sections ({parts}). Ran in {seconds:.0f} s with {workers} "
+        f"worker{'s' if workers != 1 else ''}; {mode} build."
+    )
+
+
+def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
+    """Run a quarter (see the module docstring); returns the outcome with its exit code."""
+    if options.publication:
+        config = replace(config, publication=options.publication)
+    started, clock = datetime.now().astimezone(), time.perf_counter()
+    planned = len(options.areas or config.areas) * len(options.services or config.services)
+    workers = options.workers_for(planned)
+    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload).start()
+    try:
+        inputs = check_quarter(config, options.areas, options.services)
+        for problem in inputs.warnings:
+            console.say(f"warning: {problem}")
+        scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
+                           config.quarter, list(config.areas), list(config.services))  # fmt: skip
+        blockers = []
+        if config.publication == "public":
+            scorecard = scorecard.result()
+            blockers = publication_check(config, inputs, scorecard,
+                                         options.override_publication_checks)  # fmt: skip
+            for blocker in blockers:
+                console.say(f"publication check overridden: {blocker}")
+        with prepared(config, inputs, "phreport run", console) as stage:
+            outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
+                               started, clock, workers, blockers)  # fmt: skip
+    except BaseException:
+        pool.close(graceful=False)
+        raise
+    pool.close()
+    return outcome
+
+
+def _execute(config, options, inputs, scorecard, stage, pool, console, started, clock, workers,
+             blockers) -> RunOutcome:  # fmt: skip
+    live = stage.live
+    previous = manifest.read(live / "manifest.json")
+    area_names = dict(inputs.catalogue.areas)
+    hashes = _input_hashes(config, inputs)
+    commit = manifest.git_commit(config.project_root)
+    prov = assemble.provenance(config, started, commit, hashes)
+    with stage.building() as folder:
+        jobs = _jobs(config, inputs, folder, prov, area_names, live, options.timeout)
+        jobs = longest_first(jobs, previous)
+        console.say(
+            f"Running {len(jobs)} notebooks for {config.quarter.label} "
+            f"({', '.join(inputs.areas)}) with {workers} workers."
+        )
+        progress = console.progress(len(jobs))
+        try:
+            if isinstance(scorecard, Later):
+                scorecard.start()  # while the workers run, the scorecard is worked out here
+            results = pool.run(jobs, on_result=progress.update)
+        finally:
+            progress.close()
+        if isinstance(scorecard, Later):
+            scorecard = scorecard.result()
+        pairs = {(j.area, j.service) for j in jobs}
+        after = assemble.statuses(config, results, pairs, live, previous)
+        stage.carry(assemble.carried_files(config, inputs.areas, inputs.services, live, after))
+        private = assemble_private(config)
+        assemble.write_annexes(folder, config, prov, inputs.areas, after, results, area_names,
+                               private)  # fmt: skip
+        seconds = time.perf_counter() - clock
+        summary = _summary(after, seconds, workers, config)
+        assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
+        failed = [r for r in results if not r.ok]
+        _write_log(folder, console, results, summary)
+        data = manifest.build(
+            config=config, areas=inputs.areas, services=inputs.services, results=results,
+            statuses=after, started=started.isoformat(timespec="seconds"),
+            finished=datetime.now().astimezone().isoformat(timespec="seconds"),
+            workers=workers, argv=options.argv, commit=commit, inputs=hashes,
+            override=bool(blockers), blockers=blockers, messages=console.lines[:50],
+        )  # fmt: skip
+        data["produced"] = prov.produced
+        manifest.write(folder / "manifest.json", data)
+        pull_edits(config, inputs.areas, inputs.services, known_keys(inputs), console)
+    console.say(summary)
+    for result in failed:
+        console.say(f"FAILED {result.key}: {result.error}")
+    console.say(f"Outputs: {live / 'index.html'}")
+    return RunOutcome(1 if failed else 0, live, results, after)
+
+
+def assemble_private(config) -> tuple[str, ...]:
+    """What to scrub from pages assembled in this process (public builds only)."""
+    return private_text(config) if config.publication == "public" else ()
+
+
+def _write_log(folder: Path, console: Console, results, summary: str) -> None:
+    lines = list(console.lines) + ["", summary, ""]
+    for result in results:
+        if result.error or result.log:
+            lines.append(f"--- {result.key}: {result.status}")
+            lines += [result.error] if result.error else []
+            lines += result.detail.splitlines() + result.log.splitlines()
+    atomic.write_text(folder / "run.log", "\n".join(lines) + "\n")
