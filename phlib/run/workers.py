@@ -52,8 +52,10 @@ def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int) -> None:
         os._exit(1)
 
     signal.signal(signal.SIGTERM, stop)
-    pool.prestart()
+    # papermill (and through it jupyter_client) is imported here, before the kernel thread
+    # starts: two threads importing jupyter_client at once can see it half initialised.
     engine = register_engine()
+    pool.prestart()
     with contextlib.suppress(Exception):
         exporter()  # compile the template while the first kernel starts
     try:
