@@ -34,6 +34,7 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 lab: setup
 	$(BIN)/jupyter lab

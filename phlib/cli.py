@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from phlib import commands
@@ -193,8 +194,6 @@ def command_options(parser: argparse.ArgumentParser | None = None) -> dict[str, 
 
 
 def _version() -> str:
-    from importlib import metadata
-
     try:
         return f"phreport {metadata.version('phlib')}"
     except metadata.PackageNotFoundError:

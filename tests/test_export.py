@@ -1,4 +1,4 @@
-"""Tests for phlib.report.section and phlib.report.pages: the HTML of sections, annexes and the index.
+"""Tests for phlib.report.section and phlib.report.pages: sections, annexes and the index.
 
 The notebooks here are built in memory with the outputs an executed notebook would hold, so
 these tests need no kernel; the HTML is checked by parsing it with BeautifulSoup.

@@ -14,6 +14,7 @@ run leaves no workers behind, and their kernels exit when they see their parent 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -33,8 +34,6 @@ def _die_with_parent() -> None:
     """Ask Linux to kill this worker if the parent dies (a killed run leaves no workers)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
-            import ctypes
-
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
