@@ -86,7 +86,6 @@ def parameters_for(config, area: str, service: str) -> dict:
         "catalogue_path": str(config.catalogue_path),
         "areas_path": str(config.areas_path),
         "observation_paths": [str(p) for p in config.observation_paths],
-        "narratives_dir": str(config.narratives_dir),
         "publication": config.publication,
         "suppression_min": config.suppression_min,
         "suppression_max": config.suppression_max,
