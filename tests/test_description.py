@@ -99,3 +99,14 @@ def test_frame_table_refuses_what_it_cannot_show():
         frame_table([[1, 2]], "Caption")
     with pytest.raises(ValueError, match="appears twice"):
         frame_table(pd.DataFrame([[1, 2]], columns=["a", "a"]), "Caption")
+
+
+def test_frame_table_shows_an_index_of_labels_but_not_row_numbers():
+    frame = pd.DataFrame({"District": ["Ely", "March", "Wisbech"], "Checks": [46, 3, 103]})
+    picked = frame[frame["Checks"] != 3]  # row numbers 0 and 2
+    heads = [th.get_text() for th in table(picked).thead("th")]
+    assert heads == ["District", "Checks"]
+    by_label = frame.set_index("District")
+    by_label.index.name = None
+    rows = [[c.get_text() for c in tr(["th", "td"])] for tr in table(by_label).tbody("tr")]
+    assert rows[0] == ["Ely", "46"]

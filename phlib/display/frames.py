@@ -6,8 +6,8 @@ headers, the first column as row headers). Numbers get thousands separators and,
 the decimal places their values need (at most two); a missing value is ``N/A`` (blank text
 stays blank); a value hidden by the build's publication rules (rows listed in the frame's
 ``attrs["hidden"]``, as `phlib.rules.disclosure.disclosed` leaves them) shows its marker,
-``*`` or ``Not published``, never 0. Every text, heading and the caption are escaped. A named
-or non-default index becomes the first column.
+``*`` or ``Not published``, never 0. Every text, heading and the caption are escaped. An index
+of labels (named, or not whole numbers) becomes the first column; row numbers do not.
 
 >>> import pandas as pd
 >>> from phlib.display.tables import table_html
@@ -25,7 +25,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
+from pandas.api.types import (
+    is_bool_dtype,
+    is_datetime64_any_dtype,
+    is_integer_dtype,
+    is_numeric_dtype,
+)
 from pandas.io.formats.style import Styler
 
 from phlib.display.formatting import MISSING, format_number, is_missing
@@ -69,7 +74,8 @@ def frame_table(frame: pd.DataFrame, caption: str, number: int | str | None = No
         raise TypeError(f"a table needs a pandas DataFrame, got {type(frame).__name__}")
     hidden = dict(frame.attrs.get("hidden", {}))
     data = frame
-    if data.index.name is not None or not isinstance(data.index, pd.RangeIndex):
+    named = any(name is not None for name in frame.index.names)
+    if named or not is_integer_dtype(frame.index):  # an index of labels, not row numbers
         data = data.reset_index()
         keys = list(frame.index)
     else:
