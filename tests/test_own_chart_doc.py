@@ -100,7 +100,9 @@ def test_a_notebook_extended_as_the_doc_says_runs_and_exports(tmp_path):
     numbers = [int(re.match(r"Figure 3\.(\d+):", c).group(1)) for c in captions]
     assert numbers == list(range(1, len(captions) + 1)) and len(captions) > 1
     assert captions[-1] == f"Figure 3.{len(captions)}: {FIGURE_TITLE}"
-    own = page.find_all("figure", class_="chart")[-1]
+    charts = page.find_all("figure", class_="chart")
+    assert len(page.find_all("img")) == len(charts)  # the figure is not also shown unnumbered
+    own = charts[-1]
     alt = own.find("img")["alt"]
     assert alt.startswith(f"Bar chart of {FIGURE_TITLE}: Health checks by Quarter")
     assert "8 bars from Q4 2020/21 to Q3 2022/23, the last 239." in alt  # latest total
