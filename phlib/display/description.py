@@ -210,7 +210,8 @@ def _table(series: list[Series], x_label: str) -> tuple[tuple, tuple]:
 
 def describe(figure, title: str) -> Description:
     """The alt text and data table of a matplotlib figure (see the module docstring)."""
-    figure.draw_without_rendering()  # tick labels (categories, dates) exist once laid out
+    if any(isinstance(c, BarContainer) for ax in figure.get_axes() for c in ax.containers):
+        figure.draw_without_rendering()  # bars' tick labels (categories) exist once laid out
     axes = [ax for ax in figure.get_axes() if ax.get_visible() and ax.axison]
     if not axes:
         return Description(f"Figure: {title}.", (), ())
