@@ -9,7 +9,7 @@ workbook, and every later cell is one call that shows one thing::
     wb.card("sh_dna_rate")
 
 An analyst adds charts and tables of their own with `wb.figure`, `wb.table` and `wb.data`
-(`phlib.own_content`), numbered in the same sequence.
+(`phlib.display.own_content`), numbered in the same sequence.
 
 Each call returns a `Block` whose HTML Jupyter shows (and nbconvert exports). Figures and tables
 are numbered within the service's section ("Figure 3.2"). The same rules as the scorecard
@@ -28,12 +28,12 @@ from phlib.display.embed import chart_html
 from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.display.markup import esc
 from phlib.display.numbering import Numbering
+from phlib.display.own_content import OwnContent
 from phlib.display.parts import parts_view
 from phlib.display.tables import contracts_table, kpi_table, table_html
 from phlib.inputs.catalogue import SERVICES, load_catalogue
 from phlib.inputs.notebook_parameters import check_parameters
 from phlib.inputs.observations import load_observations
-from phlib.own_content import OwnContent
 from phlib.rules.periods import Quarter
 from phlib.rules.publication import Publication
 from phlib.rules.selection import headline_index, summarise_rows
