@@ -28,6 +28,11 @@ import argparse
 import sys
 from pathlib import Path
 
+# First: importing phlib.run.startup keeps nbformat, imported below, from loading a slow
+# optional package (seconds in every phreport process and worker).
+from phlib.run.startup import skip_slow_optional_imports
+
+# isort: split
 from phlib import commands
 from phlib.errors import (
     InputError,
@@ -37,7 +42,6 @@ from phlib.errors import (
     RunLockedError,
 )
 from phlib.run.progress import Console
-from phlib.run.startup import skip_slow_optional_imports
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
