@@ -95,7 +95,7 @@ class EditedRun:
     project: Path
     before: object  # the store's NarrativeDoc before any edit
     store_access: Section  # the store's access section after the hand edit
-    run: object  # conftest.Done
+    run: object  # support.Done
 
 
 @pytest.fixture(scope="module")
