@@ -10,6 +10,7 @@ real command line in a subprocess and fails the test with its output on an unexp
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -21,12 +22,13 @@ QUARTER = support.QUARTER
 AREA = "cambridgeshire"
 SERVICE = "sexual_health"
 SCOPE = ("--areas", AREA, "--services", SERVICE)
+RUN_TIMEOUT = 600
 
 
 @pytest.fixture(scope="session")
 def phreport():
     """`phreport(project, *args, accept=(0,))` runs the command line and returns a `Done`."""
-    return run_phreport
+    return functools.partial(run_phreport, timeout=RUN_TIMEOUT)
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +41,7 @@ def base_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def base_run(base_project) -> Done:
     """The run that made `base_project`'s outputs."""
-    done = run_phreport(base_project, "run", QUARTER, *SCOPE)
+    done = run_phreport(base_project, "run", QUARTER, *SCOPE, timeout=RUN_TIMEOUT)
     page = base_project / "outputs" / QUARTER / AREA / f"{SERVICE}.html"
     assert page.is_file(), f"the run wrote no {page}:\n{done.output}"
     return done
