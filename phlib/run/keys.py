@@ -116,12 +116,18 @@ def indicators_read(catalogue, service: str, words) -> list[str]:
     return sorted(ids)
 
 
+#: Columns that say where a row was read from (for error messages); nothing shows them, so
+#: moving a row within its file, or the project to another folder, changes no key.
+WHERE_FROM = ("source_file", "source_row")
+
+
 def row_digests(observations: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """(indicator id, area) -> a hash of those observation rows, in file order."""
+    """(indicator id, area) -> a hash of those observation rows (their values, in file order)."""
     if observations is None or observations.empty:
         return {}
     frame = observations.reset_index(drop=True)
-    row_hashes = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+    values = frame.drop(columns=[c for c in WHERE_FROM if c in frame.columns])
+    row_hashes = pd.util.hash_pandas_object(values.astype(str), index=False).to_numpy()
     found = {}
     groups = frame.groupby(["indicator_id", "area"], sort=False).indices
     for (indicator, area), at in groups.items():

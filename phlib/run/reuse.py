@@ -27,6 +27,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
+from nbformat.v4.rwbase import rejoin_lines
 
 from phlib import atomic
 from phlib.narratives.cells import is_narrative
@@ -118,7 +119,7 @@ def reuse_job(job: Job, live: Path, key: str) -> JobResult:
     started = time.perf_counter()
     source = Path(live) / job.area
     entry = _read(cache_path(source, job.service)) or {}
-    nb = nbformat.from_dict(_read(source / f"{job.service}.ipynb"))
+    nb = rejoin_lines(nbformat.from_dict(_read(source / f"{job.service}.ipynb")))
     filled = with_narratives(nb, job)
     job.out_dir.mkdir(parents=True, exist_ok=True)
     notebook_file = job.out_dir / f"{job.service}.ipynb"
