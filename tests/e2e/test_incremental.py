@@ -437,6 +437,8 @@ def test_warm_kernels_have_the_libraries_imported_and_give_the_outputs_of_a_cold
         nbformat.v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(PROBE),
     ])  # fmt: skip
+    probe.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}  # fmt: skip
     nbformat.write(probe, root / "notebooks" / "probe.ipynb")
     folder = root / "notebooks"
     cold = run_jobs(kernel_jobs(root, "cold"), 1, cwd=folder, preload="")
