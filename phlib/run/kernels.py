@@ -71,8 +71,6 @@ class KernelPool:
         """Start a spare kernel in the background (no-op if one is already coming)."""
         if self._thread is not None:
             return
-        import jupyter_client.manager  # noqa: F401 (here: importing it in two threads at once fails)
-
         self._result = None
         self._thread = threading.Thread(target=self._start, name="kernel-prestart", daemon=True)
         self._thread.start()
