@@ -192,3 +192,19 @@ def test_content_and_narrative_digests_split_a_notebook_in_two():
     content, narratives = content_digest(nb), narratives_digest(nb)
     nb["cells"][0]["source"] = "new"
     assert content_digest(nb) == content and narratives_digest(nb) != narratives
+
+
+def test_a_section_kept_by_a_run_of_other_areas_keeps_its_key_and_is_reused(tmp_path):
+    from phlib.run.manifest import cache_fields
+
+    parts = {"phlib": "p"}
+    folder = _cached_folder(tmp_path, "k1")
+    earlier = {"notebooks": [_entry("k1", parts)]}
+    kept = cache_fields("a", "s", "carried", None, {}, earlier)
+    assert kept["key"] == "k1" and kept["executed"] is False
+    later = {"notebooks": [{"area": "a", "service": "s", "status": "carried", **kept}]}
+    assert cache_fields("a", "s", "carried", None, {}, later)["key"] == "k1"
+    decision = decide({("a", "s"): ("k1", parts)}, later, folder.parent)[("a", "s")]
+    assert not decision.execute and decision.reason == "unchanged"
+    failed = {"notebooks": [_entry(None, parts, status="previous")]}
+    assert cache_fields("a", "s", "carried", None, {}, failed)["key"] is None

@@ -146,7 +146,7 @@ def cache_fields(area, service, state, result, decisions, previous) -> dict:
     decision = (decisions or {}).get((area, service))
     if decision is None or result is None:  # kept from an earlier run (outside this run)
         fields = {k: earlier.get(k) for k in ("key", "parts", "run_seconds")}
-        trusted = state == "carried" and earlier.get("status") == "ok"
+        trusted = state == "carried" and bool(earlier.get("key"))
         return {"executed": False, "reason": "outside this run: kept from the last run",
                 **(fields if trusted else {"key": None})}  # fmt: skip
     ok = state == "ok" and result.ok

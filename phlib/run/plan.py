@@ -90,7 +90,7 @@ def _reason(entry, key: str, parts: dict, folder: Path, service: str, force: boo
         return "forced"
     if entry is None:
         return "new notebook"
-    if entry.get("status") != "ok":
+    if entry.get("status") not in ("ok", "carried"):  # carried: kept by a run of other areas
         return "it did not run successfully last time"
     if not entry.get("key"):
         return "the last run recorded no key for it"
