@@ -285,6 +285,19 @@ def test_catalogue_notebook_and_dependency_changes_run_what_they_touch(project):
     assert executed(project) == {s: "the dependency set changed" for s in SERVICES}
 
 
+def test_a_run_of_one_service_keeps_the_others_trusted_only_while_unchanged(project, tmp_path):
+    edit_observation(project, CHOSEN["drugs_alcohol"][0])  # read by the drugs notebook alone
+    run(project, "--services", "stop_smoking")
+    entries = notebooks(project)
+    assert entries["drugs_alcohol"]["status"] == "carried"
+    assert not entries["drugs_alcohol"]["executed"] and entries["drugs_alcohol"]["key"]
+    assert executed(project) == {}
+    run(project)
+    reason = f"observations for {CHOSEN['drugs_alcohol'][0]} changed"
+    assert executed(project) == {"drugs_alcohol": reason}
+    assert pages(project) == forced_pages(project, tmp_path)
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file()}  # fmt: skip
