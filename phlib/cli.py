@@ -4,7 +4,7 @@ Commands (each has --help)::
 
     phreport run QUARTER [--areas a,b] [--services s,t] [--workers N]
                          [--publication internal|public] [--override-publication-checks]
-                         [--timeout SECONDS]
+                         [--timeout SECONDS] [--force] [--explain]
     phreport check QUARTER [--areas a,b] [--services s,t] [--publication internal|public]
     phreport list
     phreport export QUARTER [--areas a,b] [--services s,t] [--publication internal|public]
@@ -107,6 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--timeout", type=_positive, help="seconds a single cell may run (default: no limit)"
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even those whose inputs did not change",
+    )
+    run.add_argument(
+        "--explain",
+        action="store_true",
+        help="print which notebooks would run or be reused, and why; write nothing",
     )
 
     check = sub.add_parser(

@@ -75,6 +75,8 @@ def cmd_run(args, console) -> int:
         publication=args.publication,
         override_publication_checks=args.override_publication_checks,
         timeout=args.timeout,
+        force=args.force,
+        explain=args.explain,
         argv=args.argv,
     )
     return run_quarter(config, options, console).exit_code

@@ -225,7 +225,7 @@ def longest_first(jobs: list, previous_manifest) -> list:
     ['u', 't', 's']
     """
     seconds = {
-        (n.get("area"), n.get("service")): n.get("seconds") or 0.0
+        (n.get("area"), n.get("service")): n.get("run_seconds") or n.get("seconds") or 0.0
         for n in (previous_manifest or {}).get("notebooks", [])
         if isinstance(n, dict)
     }

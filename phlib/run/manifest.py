@@ -89,23 +89,26 @@ def build(
     override: bool = False,
     blockers=(),
     messages=(),
+    decisions=None,
+    previous=None,
 ) -> dict:
-    """The manifest as a dict (see the module docstring); `results` are `JobResult`s."""
+    """The manifest as a dict (see the module docstring); `results` are `JobResult`s,
+    `decisions` the run's plan (`phlib.run.plan.Decision`s) and `previous` the last manifest."""
     by_key = {(r.area, r.service): r for r in results}
     notebooks = []
     for (area, service), status in statuses.items():
         result = by_key.get((area, service))
-        notebooks.append(
-            {
-                "area": area,
-                "service": service,
-                "status": status.state,
-                "error": status.error,
-                "seconds": round(result.seconds, 3) if result else None,
-                "cell_seconds": round(result.cell_seconds, 3) if result else None,
-                "files": list(result.files) if result else [],
-            }
-        )
+        entry = {
+            "area": area,
+            "service": service,
+            "status": status.state,
+            "error": status.error,
+            "seconds": round(result.seconds, 3) if result else None,
+            "cell_seconds": round(result.cell_seconds, 3) if result else None,
+            "files": list(result.files) if result else [],
+        }
+        entry.update(cache_fields(area, service, status.state, result, decisions, previous))
+        notebooks.append(entry)
     return {
         "format": FORMAT,
         "quarter": config.quarter.id,
@@ -129,6 +132,31 @@ def build(
         "inputs": inputs,
         "notebooks": notebooks,
         "messages": list(messages),
+    }
+
+
+def cache_fields(area, service, state, result, decisions, previous) -> dict:
+    """`executed`, `reason`, `key` (only for a section produced successfully, so a later run
+    never trusts a failed one), its parts, and `run_seconds` (the last execution's time)."""
+    earlier = next(
+        (n for n in (previous or {}).get("notebooks", [])
+         if isinstance(n, dict) and (n.get("area"), n.get("service")) == (area, service)),
+        {},
+    )  # fmt: skip
+    decision = (decisions or {}).get((area, service))
+    if decision is None or result is None:  # kept from an earlier run (outside this run)
+        fields = {k: earlier.get(k) for k in ("key", "parts", "run_seconds")}
+        trusted = state == "carried" and bool(earlier.get("key"))
+        return {"executed": False, "reason": "outside this run: kept from the last run",
+                **(fields if trusted else {"key": None})}  # fmt: skip
+    ok = state == "ok" and result.ok
+    ran = round(result.seconds, 3) if decision.execute else earlier.get("run_seconds")
+    return {
+        "executed": decision.execute,
+        "reason": decision.reason,
+        "key": decision.key if ok else None,
+        "parts": decision.parts if ok else None,
+        "run_seconds": ran,
     }
 
 

@@ -1,9 +1,11 @@
 """What a run tells the person running it, and the run log it keeps.
 
 `Console` prints messages on stderr and keeps every line for `run.log`. `Progress` shows a
-tqdm bar when stderr is a terminal, else one plain line per finished notebook::
+tqdm bar when stderr is a terminal, else one plain line per finished notebook, saying whether
+it ran or its outputs were reused, and why (when the run has a plan)::
 
-    [3/20] cambridgeshire/sexual_health ok 2.1s
+    [3/20] cambridgeshire/stop_smoking ok 2.1s ran (observations for ss_quitters changed)
+    [4/20] cambridgeshire/sexual_health ok 0.1s reused (unchanged)
 
 >>> import io
 >>> console = Console(io.StringIO())
@@ -35,18 +37,20 @@ class Console:
         """Keep a line for the run log only."""
         self.lines.extend(str(text).splitlines())
 
-    def progress(self, total: int, tty: bool | None = None) -> Progress:
-        """A progress display for `total` notebooks."""
+    def progress(self, total: int, tty: bool | None = None, decisions=None) -> Progress:
+        """A progress display for `total` notebooks; `decisions` ((area, service) ->
+        `phlib.run.plan.Decision`) add whether each ran or was reused, and why."""
         if tty is None:
             tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        return Progress(self, total, tty)
+        return Progress(self, total, tty, decisions)
 
 
 class Progress:
     """A tqdm bar on a terminal, plain lines otherwise (see the module docstring)."""
 
-    def __init__(self, console: Console, total: int, tty: bool):
+    def __init__(self, console: Console, total: int, tty: bool, decisions=None):
         self.console, self.total, self.done = console, total, 0
+        self.decisions = decisions or {}
         self.bar = None
         if tty and total:
             from tqdm import tqdm
@@ -59,13 +63,16 @@ class Progress:
         """Record one finished job (a `JobResult`)."""
         self.done += 1
         line = f"[{self.done}/{self.total}] {result.key} {result.status} {result.seconds:.1f}s"
+        decision = self.decisions.get((result.area, result.service))
+        if decision is not None:
+            line += f" {decision.verb} ({decision.reason})"
         if result.error:
             line += f" ({result.error})"
         self.console.note(line)
         if self.bar is None:
             print(line, file=self.console.stream, flush=True)
             return
-        if not result.ok:
+        if not result.ok or decision is not None:
             self.bar.write(line, file=self.console.stream)
         self.bar.set_postfix_str(result.key, refresh=False)
         self.bar.update(1)

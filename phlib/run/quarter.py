@@ -8,6 +8,10 @@ Invalid inputs raise `InputError` and a refused public build raises `Publication
 before anything is written and before any worker starts. The exit code is 0 when every
 notebook ran and 1 when any failed.
 
+A run executes only the notebooks whose key changed since the last run and reuses the others
+(`phlib.run.keys`, `phlib.run.plan`, `phlib.run.reuse`); `force` executes every one, and
+`explain` prints the plan and writes nothing.
+
 >>> RunOptions().workers_for(3) >= 1
 True
 """
@@ -32,8 +36,11 @@ from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.jobs import Job, longest_first
+from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
+from phlib.run.plan import decide, explain
 from phlib.run.progress import Console
+from phlib.run.reuse import reuse_job, write_entry
 from phlib.run.staging import Staging
 from phlib.run.workers import WorkerPool
 
@@ -49,6 +56,8 @@ class RunOptions:
     override_publication_checks: bool = False
     timeout: int | None = None
     preload: str | None = None
+    force: bool = False
+    explain: bool = False
     argv: tuple[str, ...] = field(default=())
 
     def workers_for(self, jobs: int) -> int:
@@ -177,16 +186,24 @@ def _input_hashes(config, inputs) -> dict[str, str]:
     return file_hashes(paths, config.project_root)
 
 
-def _summary(statuses, seconds: float, workers: int, config) -> str:
+def _summary(statuses, seconds: float, workers: int, config, plan=None) -> str:
     counts: dict[str, int] = {}
     for status in statuses.values():
         counts[status.label] = counts.get(status.label, 0) + 1
     parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
     mode = "public" if config.publication == "public" else "internal"
     return (
-        f"{len(statuses)} sections ({parts}). Ran in {seconds:.0f} s with {workers} "
+        f"{len(statuses)} sections ({parts}). {_plan_text(plan)}"
+        f"Ran in {seconds:.0f} s with {workers} "
         f"worker{'s' if workers != 1 else ''}; {mode} build."
     )
+
+
+def _plan_text(plan) -> str:
+    if not plan:
+        return ""
+    ran = sum(d.execute for d in plan.values())
+    return f"Executed {ran} notebook{'s' if ran != 1 else ''}, reused {len(plan) - ran}. "
 
 
 def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
@@ -208,11 +225,19 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             console.say(f"publication check overridden: {blocker}")
     planned = len(options.areas or config.areas) * len(options.services or config.services)
     workers = options.workers_for(planned)
-    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload).start()
+    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
     try:
+        keys = notebook_keys(config, inputs, parameters_for, assemble_private(config))
+        live = config.outputs_dir / config.quarter.id
+        plan = decide(keys, manifest.read(live / "manifest.json"), live, options.force)
+        if options.explain:
+            console.say(explain(plan, config.quarter.label))
+            pool.close()
+            return RunOutcome(0, live)
+        pool.start(sum(d.execute for d in plan.values()))  # no worker when nothing executes
         with prepared(config, inputs, "phreport run", console) as stage:
             outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
-                               started, clock, workers, blockers)  # fmt: skip
+                               started, clock, workers, blockers, keys)  # fmt: skip
     except BaseException:
         pool.close(graceful=False)
         raise
@@ -221,9 +246,10 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
 
 
 def _execute(config, options, inputs, scorecard, stage, pool, console, started, clock, workers,
-             blockers) -> RunOutcome:  # fmt: skip
+             blockers, keys) -> RunOutcome:  # fmt: skip
     live = stage.live
     previous = manifest.read(live / "manifest.json")
+    plan = decide(keys, previous, live, options.force)  # again: the lock is held now
     area_names = dict(inputs.catalogue.areas)
     hashes = _input_hashes(config, inputs)
     commit = manifest.git_commit(config.project_root)
@@ -235,11 +261,11 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
             f"Running {len(jobs)} notebooks for {config.quarter.label} "
             f"({', '.join(inputs.areas)}) with {workers} workers."
         )
-        progress = console.progress(len(jobs))
+        progress = console.progress(len(jobs), decisions=plan)
         try:
             if isinstance(scorecard, Later):
                 scorecard.start()  # while the workers run, the scorecard is worked out here
-            results = pool.run(jobs, on_result=progress.update)
+            results = _run_plan(jobs, plan, pool, live, progress)
         finally:
             progress.close()
         if isinstance(scorecard, Later):
@@ -251,7 +277,8 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
         assemble.write_annexes(folder, config, prov, inputs.areas, after, results, area_names,
                                private)  # fmt: skip
         seconds = time.perf_counter() - clock
-        summary = _summary(after, seconds, workers, config)
+        used = min(workers, sum(d.execute for d in plan.values()))
+        summary = _summary(after, seconds, used, config, plan)
         assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
         failed = [r for r in results if not r.ok]
         _write_log(folder, console, results, summary)
@@ -261,6 +288,7 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
             finished=datetime.now().astimezone().isoformat(timespec="seconds"),
             workers=workers, argv=options.argv, commit=commit, inputs=hashes,
             override=bool(blockers), blockers=blockers, messages=console.lines[:50],
+            decisions=plan, previous=previous,
         )  # fmt: skip
         data["produced"] = prov.produced
         manifest.write(folder / "manifest.json", data)
@@ -270,6 +298,26 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
         console.say(f"FAILED {result.key}: {result.error}")
     console.say(f"Outputs: {live / 'index.html'}")
     return RunOutcome(1 if failed else 0, live, results, after)
+
+
+def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
+    """Reuse what the plan reuses, hand the rest to the pool, and record a cache entry for
+    each notebook that executed successfully."""
+    results = []
+    for job in jobs:
+        decision = plan[(job.area, job.service)]
+        if not decision.execute:
+            results.append(reuse_job(job, live, decision.key))
+            progress.update(results[-1])
+    to_run = [job for job in jobs if plan[(job.area, job.service)].execute]
+    executed = pool.run(to_run, progress.update)
+    by_key = {result.key: result for result in executed}
+    for job in to_run:
+        result = by_key.get(job.key)
+        if result is not None and result.ok:
+            write_entry(job.out_dir, job.service, plan[(job.area, job.service)].key,
+                        result.section)  # fmt: skip
+    return results + executed
 
 
 def assemble_private(config) -> tuple[str, ...]:
