@@ -1,6 +1,6 @@
 """The SPC (XmR) chart of a monthly indicator and its variation and assurance words.
 
-`control_view` picks the months (up to `SPAN` ending at the latest month a report for the
+`control_view` picks the months (`phlib.rules.variation.months_shown`: up to 36 ending at the latest month a report for the
 quarter can include, or from the start of a fixed baseline), leaves out every figure a public
 build hides, and returns the `Control` (numbers and words, `phlib.rules.variation`) and the
 chart (`phlib.display.charts.spc_chart`). Fewer than 15 months with values: no chart, no words.
@@ -20,9 +20,7 @@ from phlib.display import charts, views
 from phlib.display.cards import Card
 from phlib.rules.periods import Month
 from phlib.rules.selection import number
-from phlib.rules.variation import Control, control, parse_settings
-
-SPAN = 36  # months an SPC chart shows at most (unless a fixed baseline starts earlier)
+from phlib.rules.variation import Control, control, months_shown, parse_settings, per_point
 
 
 def settings_of(indicator):
@@ -32,14 +30,8 @@ def settings_of(indicator):
 
 def control_series(indicator, observations, quarter, area, pub) -> pd.Series:
     """The values an SPC chart uses, by month id (hidden figures are gaps)."""
-    settings = settings_of(indicator)
-    count = SPAN
-    last = views.last_period(indicator, quarter)
-    if settings.fixed_from is not None and settings.fixed_from <= last:
-        start, end = settings.fixed_from, last
-        months = (end.calendar_year - start.calendar_year) * 12
-        count = max(count, months + end.calendar_month - start.calendar_month + 1)
-    frame = views.window(indicator, observations, quarter, area, count=count)
+    months = months_shown(views.last_period(indicator, quarter), settings_of(indicator))
+    frame = views.window(indicator, observations, quarter, area, count=len(months))
     values = views.shown_values(indicator, frame, pub)
     return pd.Series(values, index=[p.id for p in frame["period"]], dtype=float)
 
@@ -50,7 +42,8 @@ def control_view(indicator, observations, quarter, area, pub, target=None):
     if indicator.frequency != "month" or pub.withholds(indicator):
         return None, None
     series = control_series(indicator, observations, quarter, area, pub)
-    found = control(series, settings_of(indicator), indicator.direction, number(target))
+    target = per_point(indicator, number(target))
+    found = control(series, settings_of(indicator), indicator.direction, target)
     if found is None:
         return None, None
     points = found.points

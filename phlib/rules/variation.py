@@ -3,7 +3,8 @@
 `phlib.rules.spc` does the XmR arithmetic on one run of points; this module decides which
 points a chart uses and how its limits are set, and says what the chart shows in words:
 
-- an SPC chart is drawn for a monthly series with at least `spc.MIN_POINTS` (15) values;
+- an SPC chart is drawn for a monthly series with at least `spc.MIN_POINTS` (15) values
+  among the last `SPAN` (36) months a report for the quarter can include;
 - limits are *recalculated* by default: worked out from every point shown. The catalogue's
   ``spc_limits`` column can say otherwise:
 
@@ -35,6 +36,7 @@ import pandas as pd
 from phlib.errors import PeriodError
 from phlib.rules import spc as xmr
 from phlib.rules.periods import Month
+from phlib.rules.selection import cutoff, number
 
 __all__ = [
     "ASSURANCE",
@@ -44,7 +46,10 @@ __all__ = [
     "SpcSettings",
     "control",
     "parse_settings",
+    "scorecard_signals",
 ]
+
+SPAN = 36  # months a control chart shows at most (unless a fixed baseline starts earlier)
 
 #: The words shown for each icon of `phlib.rules.spc` (variation), as the scorecard sorts them.
 VARIATION = {
@@ -207,3 +212,35 @@ def _since(points: pd.DataFrame) -> str | None:
             break
         since = present.index[i]
     return str(since)
+
+
+def months_shown(last: Month, settings: SpcSettings) -> list[Month]:
+    """The months a control chart shows, oldest first, ending at `last`."""
+    count = SPAN
+    start = settings.fixed_from
+    if start is not None and start <= last:
+        months = (last.calendar_year - start.calendar_year) * 12
+        count = max(count, months + last.calendar_month - start.calendar_month + 1)
+    return [last.shift(-i) for i in range(count - 1, -1, -1)]
+
+
+def scorecard_signals(indicator, records: list[dict], quarter, target) -> tuple[str, str]:
+    """(variation, assurance) words of a monthly indicator for the scorecard ('' for none),
+    from its headline rows (`phlib.rules.selection.headline_index`) as its card shows them."""
+    if indicator.frequency != "month":
+        return "", ""
+    settings = parse_settings(indicator.spc_limits, indicator.spc_run)
+    last = Month.containing(cutoff(quarter, "month", indicator.lag_months))
+    by_month = {r["period"]: number(r["value"]) for r in records}
+    months = months_shown(last, settings)
+    values = pd.Series([by_month.get(m.id) for m in months], index=[m.id for m in months])
+    found = control(
+        values.astype(float), settings, indicator.direction, per_point(indicator, target)
+    )
+    return ("", "") if found is None else (found.variation, found.assurance)
+
+
+def per_point(indicator, target):
+    """The target assurance is judged against: only a threshold every month must meet (an
+    annual or year-to-date target is not on the scale of one month's value)."""
+    return target if indicator.target_kind == "threshold" else None
