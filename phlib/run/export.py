@@ -26,6 +26,7 @@ from phlib.run import manifest
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.jobs import JobResult
 from phlib.run.quarter import assemble_private, prepared
+from phlib.run.review_list import review_list
 
 
 def _refresh_section(config, folder: Path, area: str, service: str, prov, area_names, private):
@@ -106,7 +107,10 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 f"narrative store in {time.perf_counter() - clock:.0f} s; "
                 f"{config.publication} build."
             )
-            assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
+            public = config.publication == "public"
+            review = review_list(config, inputs, scorecard) if not public else ()
+            assemble.write_index(folder, config, prov, after, scorecard, area_names, summary,
+                                 review)  # fmt: skip
             previous["exported"] = {
                 "at": datetime.now().astimezone().isoformat(timespec="seconds"),
                 "command": " ".join(["phreport", *argv]),

@@ -30,6 +30,7 @@ from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
+from phlib.run.review_list import review_list
 from phlib.run.jobs import Job, longest_first
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
@@ -251,7 +252,8 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
                                private)  # fmt: skip
         seconds = time.perf_counter() - clock
         summary = _summary(after, seconds, workers, config)
-        assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
+        review = review_list(config, inputs, scorecard) if config.publication != "public" else ()
+        assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]
         _write_log(folder, console, results, summary)
         data = manifest.build(
