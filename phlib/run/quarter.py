@@ -30,10 +30,10 @@ from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
-from phlib.run.review_list import review_list
 from phlib.run.jobs import Job, longest_first
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
+from phlib.run.review_list import review_list
 from phlib.run.staging import Staging
 from phlib.run.workers import WorkerPool
 
