@@ -17,7 +17,6 @@ plus its headings for a contents list. `phlib.report.pages` wraps sections into 
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
