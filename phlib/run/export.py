@@ -26,6 +26,7 @@ from phlib.run import manifest
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.jobs import JobResult
 from phlib.run.quarter import assemble_private, prepared
+from phlib.run.redact import public_log, public_manifest
 from phlib.run.review_list import review_list
 
 
@@ -116,9 +117,13 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 "command": " ".join(["phreport", *argv]),
                 "sections": [f"{r.area}/{r.service}" for r in results],
             }
-            manifest.write(folder / "manifest.json", previous)
             log_path = live / "run.log"
             log = log_path.read_text(encoding="utf-8") if log_path.is_file() else ""
-            atomic.write_text(folder / "run.log", log + "\n".join([*console.lines, summary]) + "\n")
+            log += "\n".join([*console.lines, summary]) + "\n"
+            if public:
+                previous = public_manifest(previous, private)
+                log = "\n".join(public_log(log.splitlines(), private)) + "\n"
+            manifest.write(folder / "manifest.json", previous)
+            atomic.write_text(folder / "run.log", log)
         console.say(summary)
     return 0
