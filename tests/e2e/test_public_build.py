@@ -12,6 +12,7 @@ internal build marks restricted indicators "Not for publication".
 from __future__ import annotations
 
 import csv
+import getpass
 import importlib.util
 import json
 import re
@@ -130,8 +131,6 @@ def test_the_public_run_passes_the_publication_checks_without_override(build):
 
 
 def test_the_public_manifest_and_log_hold_no_local_paths_user_names_or_tracebacks(build):
-    import getpass
-
     manifest = (build.out / "manifest.json").read_text(encoding="utf-8")
     log = (build.out / "run.log").read_text(encoding="utf-8")
     assert json.loads(manifest)["parameters"]["file"] == f"parameters/{QUARTER}.yaml"
