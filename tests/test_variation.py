@@ -4,6 +4,7 @@ and the variation and assurance words on cards and in the scorecard."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from phlib.display.signals import signal_html, signal_text
 from phlib.inputs.catalogue import load_catalogue
 from phlib.rules import spc as xmr
 from phlib.rules.periods import Month
+from phlib.rules.scorecard import build_scorecard
 from phlib.rules.variation import (
     SYMBOLS,
     SpcSettings,
@@ -21,6 +23,7 @@ from phlib.rules.variation import (
     months_shown,
     parse_settings,
 )
+from phlib.workbook import Workbook
 
 START = Month(2020, 4)
 CALM = [
@@ -183,3 +186,29 @@ def test_card_shows_variation_and_assurance_as_words_with_symbols():
 
 def test_min_points_is_the_making_data_count_fifteen():
     assert xmr.MIN_POINTS == 15
+
+
+def test_a_shifted_monthly_series_shows_on_its_card_and_in_the_scorecard(tmp_path):
+    """The sample's missed-appointment rate, its last seven months raised well above the mean:
+    a shift (lower is better), read from the card, its headline and the scorecard."""
+    frame = pd.read_csv("data/observations.csv", dtype=str, keep_default_na=False)
+    rows = (frame["indicator_id"] == "sh_dna_rate") & (frame["area"] == "cambridgeshire")
+    late = rows & frame["period"].isin([f"2022-{m:02d}" for m in range(6, 13)])
+    frame.loc[late, "value"] = "16.0"
+    frame.loc[late, "numerator"] = ""
+    frame.to_csv(tmp_path / "observations.csv", index=False)
+    wb = Workbook.open("2022-23-Q3", "cambridgeshire", "sexual_health",
+                       catalogue_path="data/catalogue.csv", areas_path="data/areas.csv",
+                       observation_paths=[str(tmp_path / "observations.csv")])  # fmt: skip
+    html = wb.card("sh_dna_rate").html
+    assert signal_html("Special cause concern") in html
+    headline = re.search(r"headline-text\">([^<]*)", html).group(1)
+    assert headline.endswith(". Special cause concern since Jun 2022."), headline
+    card = build_scorecard(wb.catalogue, wb.observations, wb.quarter, ["cambridgeshire"],
+                           ["sexual_health"])  # fmt: skip
+    row = card[card["indicator_id"] == "sh_dna_rate"].iloc[0]
+    assert row["variation"] == "Special cause concern"
+    untouched = Workbook.open("2022-23-Q3", "cambridgeshire", "sexual_health",
+                              catalogue_path="data/catalogue.csv", areas_path="data/areas.csv",
+                              observation_paths=["data/observations.csv"])  # fmt: skip
+    assert signal_html("Common cause") in untouched.card("sh_dna_rate").html
