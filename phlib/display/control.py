@@ -1,14 +1,12 @@
 """The SPC (XmR) chart of a monthly indicator and its variation and assurance words.
 
-`control_view` picks the months (`phlib.rules.variation.months_shown`: up to 36 ending at the latest month a report for the
-quarter can include, or from the start of a fixed baseline), leaves out every figure a public
-build hides, and returns the `Control` (numbers and words, `phlib.rules.variation`) and the
-chart (`phlib.display.charts.spc_chart`). Fewer than 15 months with values: no chart, no words.
-`signal_html` shows a word with its symbol, so the meaning never rests on colour.
-
->>> signal_html("Special cause concern")
-'<span class="spc spc-special-cause-concern"><span aria-hidden="true">\u2193</span> Special cause concern</span>'
-"""  # noqa: E501
+`control_view` picks the months (`phlib.rules.variation.months_shown`: up to 36 ending at the
+latest month a report for the quarter can include, or from the start of a fixed baseline),
+leaves out every figure a public build hides, and returns the `Control` (numbers and words,
+`phlib.rules.variation`) and the chart (`phlib.display.charts.spc_chart`). Fewer than 15
+months with values: no chart, no words. `phlib.display.signals` shows the words with their
+symbols, so the meaning never rests on colour; `with_signals` puts them on the card.
+"""
 
 from __future__ import annotations
 
