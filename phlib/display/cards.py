@@ -235,9 +235,12 @@ def card_html(
     parts.append(_table(f"{card.heading}: performance{period}", row1, "card-row-1"))
     parts.append(_table(f"{card.heading}: comparators and rating{period}", row2, "card-row-2"))
     if (card.variation or card.assurance) and not card.withheld:
-        row3 = [("Variation", signal_html(card.variation) or MISSING)]
-        row3.append(("Assurance against target", signal_html(card.assurance) or "No target"))
-        parts.append(_table(f"{card.heading}: variation and assurance{period}", row3, "card-spc"))
+        variation = signal_html(card.variation) or MISSING
+        assurance = signal_html(card.assurance) or "No monthly target"
+        parts.append(
+            f'<dl class="card-spc"><dt>Variation</dt><dd>{variation}</dd>'
+            f"<dt>Assurance against target</dt><dd>{assurance}</dd></dl>"
+        )
     if card.suppressed_fields and not card.withheld:
         parts.append(f'<p class="card-footnote">{esc(SUPPRESSION_NOTE)}</p>')
     if card.notes and not card.withheld:
