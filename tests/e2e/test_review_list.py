@@ -10,6 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from phlib.narratives import store
+from phlib.rules.variation import SYMBOLS, VARIATION
+
+VARIATION_WORDS = list(VARIATION.values())
 
 QUARTER, AREA, SERVICE = "2022-23-Q3", "cambridgeshire", "sexual_health"
 SCOPE = ("--areas", AREA, "--services", SERVICE)
@@ -43,6 +46,16 @@ def test_check_lists_a_stale_figure_as_a_warning_and_the_index_shows_it(project,
     items = [" ".join(li.get_text(" ").split()) for li in review.select("ul.review-list li")]
     assert len(items) == 1 and "quotes 13.7%" in items[0] and "Blocks publication" in items[0]
     assert "Items to review by area and service" in review.get_text()
+    variation = BeautifulSoup(index, "html.parser").select_one("section#variation table")
+    words = [
+        " ".join(td.get_text(" ").split()) for td in variation.select("tbody td:nth-of-type(3)")
+    ]
+    assert words and all(w.split(" ", 1)[1] in VARIATION_WORDS for w in words)
+    assert all(w.split(" ", 1)[0] == SYMBOLS[w.split(" ", 1)[1]] for w in words)
+    order = [list(VARIATION_WORDS).index(w.split(" ", 1)[1]) for w in words]
+    assert order == sorted(order)  # concern first, common cause last
+    scorecard = (project / "outputs" / QUARTER / "scorecard.csv").read_text(encoding="utf-8")
+    assert scorecard.splitlines()[0].endswith(",variation,assurance")
 
 
 def test_an_internal_check_after_new_quarter_lists_everything_with_exit_0(project, phreport):
