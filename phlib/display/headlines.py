@@ -78,9 +78,7 @@ def _amount(facts: Facts) -> tuple[int, str]:
     size = format_number(abs(diff), places)
     if facts.unit == "percent":
         words = f"{size} percentage point{'' if size in ('1', '1.0') else 's'}"
-    elif facts.unit == "count":
-        words = f"by {size}"
-    else:
+    else:  # counts and rates: the difference in the card's own terms
         words = f"by {size}"
     return (1 if diff > 0 else -1), words
 
