@@ -29,6 +29,7 @@ from phlib.run.export import export_quarter
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
 from phlib.run.quarter import RunOptions, known_keys, pull_edits, run_quarter
+from phlib.run.review_list import review_lines, review_list
 
 
 def quarter_id(text: str, name: str = "QUARTER") -> str:
@@ -88,10 +89,13 @@ def cmd_check(args, console) -> int:
     inputs = check_quarter(config, args.areas, args.services)
     for problem in inputs.warnings:
         console.say(f"warning: {problem}")
+    card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
+                           list(inputs.areas), list(inputs.services))  # fmt: skip
     if config.publication == "public":
-        card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
-                               list(inputs.areas), list(inputs.services))  # fmt: skip
         publication_check(config, inputs, card)
+    else:  # the review list: what a public build would refuse, as warnings
+        for line in review_lines(review_list(config, inputs, card)):
+            console.say(line)
     count = len(inputs.catalogue.indicators) if inputs.catalogue is not None else 0
     rows = len(inputs.observations) if inputs.observations is not None else 0
     console.say(

@@ -24,8 +24,11 @@ from pathlib import Path
 from phlib.display import views
 from phlib.display.block import Block
 from phlib.display.cards import card_html
+from phlib.display.control import caption as spc_caption
+from phlib.display.control import control_view, with_signals
 from phlib.display.embed import chart_html
 from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
+from phlib.display.headline_view import card_headline, table_headline
 from phlib.display.markup import esc
 from phlib.display.numbering import Numbering
 from phlib.display.own_content import OwnContent
@@ -179,14 +182,19 @@ class Workbook(OwnContent):
         trend: bool = True,
         comparison: bool = True,
         breakdown: bool = True,
+        control: bool = True,
     ) -> Block:
-        """The indicator card, then its performance chart, three-year comparison and any
-        breakdown by district (each only where there are data to show)."""
+        """The generated headline, the indicator card, then its performance chart, three-year
+        comparison, any breakdown by district and, for a monthly series with 15 or more
+        months, its SPC chart (each only where there are data to show)."""
         ind = self.indicator(indicator_id)
         s = self.summary(indicator_id)
         previous = views.window(ind, self.observations, self.quarter, self.area, count=2)
         parts = (previous.iloc[0]["numerator"], previous.iloc[0]["denominator"])
-        html = [card_html(views.card_view(ind, s, self.publication, parts), heading_level=4)]
+        found, spc = control_view(ind, self.observations, self.quarter, self.area,
+                                  self.publication, s.target)  # fmt: skip
+        card = with_signals(views.card_view(ind, s, self.publication, parts), found)
+        html = [card_headline(card, s, found), card_html(card, heading_level=4)]
         if trend:
             html.append(
                 self._figure(
@@ -215,6 +223,8 @@ class Workbook(OwnContent):
                     views.breakdown_view(ind, self.observations, s, self.area, self.publication)
                 )
             )
+        if control and spc is not None:
+            html.append(self._figure(spc, spc_caption(found, self.area_name, ind.title)))
         return Block("\n".join(h for h in html if h), ind.title)
 
     def trend(self, indicator_id: str) -> Block:
@@ -266,14 +276,10 @@ class Workbook(OwnContent):
             for i in inds
         ]
         label = "Threshold" if inds[0].frequency == "month" else "Target"
-        styler = kpi_table(
-            rows,
-            views.period_labels(inds[0], self.quarter),
-            caption,
-            number=self.numbering.table(),
-            target_label=label,
-        )
-        return Block(table_html(styler), caption)
+        labels = views.period_labels(inds[0], self.quarter)
+        styler = kpi_table(rows, labels, caption, number=self.numbering.table(),
+                           target_label=label)  # fmt: skip
+        return Block(table_headline(indicator_ids, rows, labels) + table_html(styler), caption)
 
     def contracts(self, layout: dict, caption: str) -> Block:
         """Primary care contracts returned and delivering of those sent out (``*`` where a

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from phlib.display import formatting
 from phlib.display.formatting import MISSING, SUPPRESSED, check_unit, default_decimals, format_value
 from phlib.display.markup import esc, link_html, slug
+from phlib.display.signals import signal_html
 from phlib.display.style import rag_class
 from phlib.rules.direction import DIRECTIONS
 
@@ -81,6 +82,8 @@ class Card:
     publication: str = "internal"
     suppressed_fields: frozenset = field(default_factory=frozenset)
     notes: tuple = ()
+    variation: str = ""  # SPC words (phlib.rules.variation), blank without a control chart
+    assurance: str = ""
 
     def __post_init__(self):
         check_unit(self.unit)
@@ -231,6 +234,13 @@ def card_html(
     ]
     parts.append(_table(f"{card.heading}: performance{period}", row1, "card-row-1"))
     parts.append(_table(f"{card.heading}: comparators and rating{period}", row2, "card-row-2"))
+    if (card.variation or card.assurance) and not card.withheld:
+        variation = signal_html(card.variation) or MISSING
+        assurance = signal_html(card.assurance) or "No monthly target"
+        parts.append(
+            f'<dl class="card-spc"><dt>Variation</dt><dd>{variation}</dd>'
+            f"<dt>Assurance against target</dt><dd>{assurance}</dd></dl>"
+        )
     if card.suppressed_fields and not card.withheld:
         parts.append(f'<p class="card-footnote">{esc(SUPPRESSION_NOTE)}</p>')
     if card.notes and not card.withheld:

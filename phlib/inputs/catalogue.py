@@ -32,6 +32,7 @@ from phlib.inputs.columns import check_columns, closest, did_you_mean, one_of
 from phlib.inputs.reading import read_table
 from phlib.inputs.table import to_number
 from phlib.rules.direction import DIRECTIONS
+from phlib.rules.variation import SPC_LIMITS_FIX, parse_settings
 
 __all__ = ["SERVICES", "DEFAULT_AREAS", "Indicator", "Catalogue", "load_catalogue"]
 
@@ -59,7 +60,8 @@ REQUIRED = (
 )  # fmt: skip
 OPTIONAL = (
     "ref", "section", "decimals", "target_value", "status", "lag_months", "source",
-    "description", "calculation", "numerator", "denominator", "links", "order",
+    "description", "calculation", "numerator", "denominator", "links", "order", "spc_limits",
+    "spc_run",
 )  # fmt: skip
 CHOICES = {
     "unit": UNITS,
@@ -97,6 +99,8 @@ class Indicator:
     denominator: str = ""
     links: tuple = ()
     order: float = 0.0
+    spc_limits: str = ""
+    spc_run: str = ""
 
     @property
     def service_title(self) -> str:
@@ -213,6 +217,12 @@ def _check_row(row: dict, problem) -> dict:
     except ValueError as exc:
         fix = f"write each link as [text](https://...), separated by spaces: {exc}"
         problem("links", "the links are not written as Markdown links", fix)
+    try:
+        parse_settings(row["spc_limits"], row["spc_run"])
+    except ValueError as exc:
+        column = "spc_run" if str(exc).startswith("spc_run") else "spc_limits"
+        fix = "write 6 or 7, or leave it blank (7)" if column == "spc_run" else SPC_LIMITS_FIX
+        problem(column, str(exc), fix)
     try:
         row["order"] = to_number(row["order"])
     except ValueError:

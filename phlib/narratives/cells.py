@@ -75,7 +75,9 @@ from phlib.narratives.store import (
 )
 
 TAG = "narrative"
-_HEADING = re.compile(r"^( {0,3})(\\*)(#{1,6}[ \t]*(commentary|actions)[ \t]*:?)$", re.IGNORECASE)
+_HEADING = re.compile(
+    r"^( {0,3})(\\*)(#{1,6}[ \t]*(headline|commentary|actions)[ \t]*:?)$", re.IGNORECASE
+)
 _MARKER = re.compile(r"> \*(Carried forward from .+: review and edit\.|No commentary yet\.)\*")
 
 
@@ -129,7 +131,8 @@ def cell_text(section: Section) -> str:
     """
     mark = marker(section)
     lines = [mark, ""] if mark else []
-    parts = [("Commentary", section.commentary)]
+    parts = [("Headline", section.headline)] if section.headline else []
+    parts.append(("Commentary", section.commentary))
     if section.actions is not None:
         parts.append(("Actions", section.actions))
     for heading, text in parts:
@@ -165,6 +168,22 @@ def read_cell(text: str) -> CellText:
     commentary = "\n\n".join(piece for piece in pieces if piece)
     actions = normalise_text("\n".join(parts["actions"])) if "actions" in parts else None
     return CellText(commentary, actions, seen_marker)
+
+
+def read_headline(text: str) -> str:
+    """The analyst's headline in a narrative cell (the text under `#### Headline`), one line.
+
+    >>> read_headline("#### Headline\\n\\nUptake rose.\\n\\n#### Commentary\\n\\nMore.")
+    'Uptake rose.'
+    """
+    lines, inside = [], False
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        heading = _HEADING.match(raw.rstrip())
+        if heading and not heading[2]:
+            inside = heading[4].lower() == "headline"
+        elif inside:
+            lines.append(raw)
+    return " ".join(" ".join(lines).split())
 
 
 def _metadata(cell, name: str, default):

@@ -22,6 +22,7 @@ NAME_RE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 QUARTER_RE = re.compile(r"\d{4}-\d{2}-Q[1-4]")
 # a line that Markdown reads as a level 1-3 heading; group 2 holds escaping backslashes
 HEADING_RE = re.compile(r"^( {0,3})(\\*)(#{1,3})(?=[ \t]|$)(.*)$")
+CHECKED_LABEL = "Checked figures:"  # the line marking figures an analyst confirmed
 
 
 def normalise_text(text: str) -> str:
@@ -66,6 +67,8 @@ class Section:
     actions: str | None = ""
     status: str = WRITTEN
     carried_from: str | None = None
+    headline: str = ""  # the analyst's headline, replacing the one generated from the data
+    checked: tuple[str, ...] = ()  # figures the analyst confirmed (see phlib.narratives.store)
 
     def __post_init__(self):
         if not isinstance(self.key, str) or not KEY_RE.fullmatch(self.key):
@@ -74,6 +77,9 @@ class Section:
             raise ValueError(f"status {self.status!r} is not {WRITTEN}, {CARRIED} or {MISSING}")
         set_ = object.__setattr__
         set_(self, "commentary", normalise_text(self.commentary))
+        set_(self, "headline", " ".join(normalise_text(self.headline).split()))
+        checked = (" ".join(str(figure).split()) for figure in self.checked)
+        set_(self, "checked", tuple(figure for figure in checked if figure))
         if self.actions is not None:
             set_(self, "actions", normalise_text(self.actions))
         if not self.has_text:
@@ -105,7 +111,8 @@ class Section:
 
     def same_text(self, other: Section) -> bool:
         """True when both sections hold the same commentary and actions."""
-        return (self.commentary, self.actions or "") == (other.commentary, other.actions or "")
+        mine = (self.commentary, self.actions or "", self.headline)
+        return mine == (other.commentary, other.actions or "", other.headline)
 
 
 @dataclass(frozen=True)
@@ -181,8 +188,12 @@ def render(doc: NarrativeDoc) -> str:
     """
     lines = [f"# {doc.title}", ""]
     for section in doc.sections.values():
-        lines += [f"## {section.key}", f"Status: {section.status_label}", ""]
-        parts = [("Commentary", section.commentary)]
+        lines += [f"## {section.key}", f"Status: {section.status_label}"]
+        if section.checked:
+            lines.append(f"{CHECKED_LABEL} {'; '.join(section.checked)}")
+        lines.append("")
+        parts = [("Headline", section.headline)] if section.headline else []
+        parts.append(("Commentary", section.commentary))
         if section.actions is not None:
             parts.append(("Actions", section.actions))
         for heading, text in parts:

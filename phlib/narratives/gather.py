@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from phlib.narratives.cells import (
     cell_text,
     is_narrative,
     read_cell,
+    read_headline,
     source_of,
     text_hash,
 )
@@ -129,7 +130,8 @@ def merge(nb, doc: NarrativeDoc, known_keys: Iterable[str] | None = None, memory
         if key is None or not KEY_RE.fullmatch(key):
             key = f"unkeyed_cell_{number}"
         store = sections.get(key)
-        if not (got.commentary or got.actions):
+        headline = read_headline(text)
+        if not (got.commentary or got.actions or headline):
             if store is not None and store.has_text:
                 result.kept.append(key)
             continue
@@ -138,11 +140,12 @@ def merge(nb, doc: NarrativeDoc, known_keys: Iterable[str] | None = None, memory
         actions = got.actions
         if actions is None and store is not None and store.actions is not None:
             actions = ""  # the section keeps its Actions part
-        ours = Section(key, got.commentary, actions, WRITTEN)
+        checked = store.checked if store is not None else ()
+        ours = Section(key, got.commentary, actions, WRITTEN, headline=headline, checked=checked)
         if store is not None and store.same_text(ours):
             if store.status == CARRIED and not got.marker:
                 result.reviewed.append(key)
-                sections[key] = Section(key, store.commentary, store.actions, WRITTEN)
+                sections[key] = replace(store, status=WRITTEN, carried_from=None)
         elif (
             store is not None
             and store.has_text

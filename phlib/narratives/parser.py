@@ -11,6 +11,7 @@ import re
 from phlib.errors import NarrativeError, PeriodError, Problem
 from phlib.narratives.document import (
     CARRIED,
+    CHECKED_LABEL,
     HEADING_RE,
     KEY_RE,
     MISSING,
@@ -24,7 +25,8 @@ from phlib.rules.periods import Quarter
 
 _STATUS = re.compile(r"status:(.*)", re.IGNORECASE)
 _CARRIED = re.compile(r"carried forward from (.+)", re.IGNORECASE)
-_SUBHEADINGS = ("commentary", "actions")
+_SUBHEADINGS = ("headline", "commentary", "actions")
+_CHECKED = re.compile(re.escape(CHECKED_LABEL) + r"(.*)", re.IGNORECASE)
 _TITLE = "write the first line as '# Sexual health — Cambridgeshire — Q3 2022/23'"
 _DEEPER = "for a heading inside the text use #### or deeper"
 
@@ -35,13 +37,16 @@ class _Draft:
     def __init__(self, key: str, valid: bool):
         self.key, self.valid = key, valid
         self.status, self.carried_from, self.status_seen = WRITTEN, None, False
+        self.checked: list[str] = []
         self.parts: dict[str, list[str]] = {}
         self.target: str | None = None
 
     def section(self) -> Section:
         actions = "\n".join(self.parts["actions"]) if "actions" in self.parts else None
         commentary = "\n".join(self.parts.get("commentary", []))
-        return Section(self.key, commentary, actions, self.status, self.carried_from)
+        headline = "\n".join(self.parts.get("headline", []))
+        return Section(self.key, commentary, actions, self.status, self.carried_from, headline,
+                       tuple(self.checked))  # fmt: skip
 
 
 class _Reader:
@@ -83,7 +88,7 @@ class _Reader:
             message = "unknown sub-heading"
             if body.lower() in current.parts:
                 message = f"'### {body}' appears twice in section '{current.key}'"
-            fix = f"use '### Commentary' or '### Actions' once each; {_DEEPER}"
+            fix = f"use '### Headline', '### Commentary' or '### Actions' once each; {_DEEPER}"
             self.report(number, message, fix, body)
         else:
             current.target = body.lower()
@@ -134,6 +139,9 @@ class _Reader:
             and _STATUS.fullmatch(line.strip())
         ):
             self.status(number, _STATUS.fullmatch(line.strip())[1])
+        elif current is not None and not current.parts and _CHECKED.fullmatch(line.strip()):
+            figures = _CHECKED.fullmatch(line.strip())[1].split(";")
+            current.checked += [f.strip() for f in figures if f.strip()]
         elif not self.stray:
             self.stray = True
             if self.title_line is None and current is None:
@@ -176,6 +184,6 @@ def parse(text: str, path="<narrative>") -> NarrativeDoc:
     ...
     phlib.errors.NarrativeError: 2 problems in narrative file f.md:
       - f.md, row 3: section key is not lower-case letters, digits and underscores (got 'Summary'). Fix: write the key like sh_sti_offered_2wd or summary; for a heading inside the text use #### or deeper
-      - f.md, row 4: unknown sub-heading (got 'Notes'). Fix: use '### Commentary' or '### Actions' once each; for a heading inside the text use #### or deeper
+      - f.md, row 4: unknown sub-heading (got 'Notes'). Fix: use '### Headline', '### Commentary' or '### Actions' once each; for a heading inside the text use #### or deeper
     """  # noqa: E501
     return _Reader(path).read(text)

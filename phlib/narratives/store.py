@@ -30,8 +30,13 @@ The format, line by line:
   such as `summary`) and appears once per file. Sections keep the order of the file.
 - The next line is `Status: written`, `Status: missing` or
   `Status: carried forward from Q3 2022/23` (the quarter the text was copied from).
-- Then `### Commentary` and, for sections that have actions, `### Actions`, each followed by a
-  blank line and its text. Nothing else may stand between `## <key>` and the text headings.
+- Optionally, `Checked figures: 20,000; 12.5%`: figures an analyst confirmed are right although
+  they match none of the quarter's (`phlib.run.stale_check`); `all` accepts every figure.
+  Separated by `;` (figures hold commas). Dropped when the section is carried forward.
+- Then an optional `### Headline` (the analyst's headline, replacing the one generated from
+  the data; one paragraph), `### Commentary` and, for sections that have actions,
+  `### Actions`, each followed by a blank line and its text. Nothing else may stand between
+  `## <key>` and the text headings.
 - Inside the text, a line that would read as a level 1-3 heading (`#`, `##` or `###` then a
   space) is written with a backslash before its first `#` (`\\## Like this`); the backslash is
   removed on reading. Use `####` or deeper for headings inside commentary.

@@ -171,9 +171,16 @@ def write_annexes(
 
 
 def write_index(
-    folder: Path, config, prov: Provenance, statuses_after, scorecard, area_names, summary: str
+    folder: Path,
+    config,
+    prov: Provenance,
+    statuses_after,
+    scorecard,
+    area_names,
+    summary: str,
+    review=(),
 ):
-    """Write `index.html` and `scorecard.csv` for the whole quarter."""
+    """Write `index.html` and `scorecard.csv` for the whole quarter (with the review list)."""
     areas = [(a, area_names.get(a, a)) for a in config.areas]
     services = [(s, service_heading(config, s)) for s in config.services]
     frame = page(config, prov, "", "index.html")
@@ -193,6 +200,7 @@ def write_index(
         summary,
         small,
         anchors,
+        review,
     )
     atomic.write_text(folder / "index.html", html)
     atomic.write_text(folder / "scorecard.csv", scorecard_csv(scorecard, config.publication, small))

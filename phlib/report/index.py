@@ -25,7 +25,9 @@ from types import SimpleNamespace
 from phlib.display.formatting import SUPPRESSED
 from phlib.display.style import rag_class
 from phlib.report.pages import AnnexPart, Notice, Page, annex_page, render
+from phlib.report.review import review_context
 from phlib.report.section import Section
+from phlib.report.variation_table import variation_rows
 from phlib.rules.publication import Publication
 
 STATES = {
@@ -37,7 +39,7 @@ STATES = {
 }
 CSV_COLUMNS = (
     "indicator_id", "ref", "title", "service", "area", "period", "current", "previous",
-    "target", "direction", "rag", "change",
+    "target", "direction", "rag", "change", "variation", "assurance",
 )  # fmt: skip
 WITHHELD = "Not published"
 
@@ -102,10 +104,12 @@ def scorecard_rows(scorecard, publication: str = "internal", suppression=(1, 4))
         out = {name: _number(row.get(name)) for name in CSV_COLUMNS}
         if _withheld(row, publication):
             out.update(current="", previous="", target="", rag=WITHHELD, change="")
+            out.update(variation="", assurance="")
         elif pub.public and "unit" in row:
             unit = SimpleNamespace(unit=row["unit"], publication="public")
             if pub.hides(unit, row["current"], row.get("numerator"), row.get("denominator")):
                 out.update(current=SUPPRESSED, rag=SUPPRESSED, change="")
+                out.update(variation="", assurance="")
             parts = (row.get("previous_numerator"), row.get("previous_denominator"))
             if pub.hides(unit, row["previous"], *parts):
                 out.update(previous=SUPPRESSED, change="")
@@ -200,11 +204,13 @@ def index_html(
     summary,
     suppression=(1, 4),
     anchors=None,
+    review=(),
 ) -> str:
     """The index page. `areas` and `services` are (key, display) pairs in report order;
     `statuses` maps (area, service) to `SectionStatus`; `suppression` is the range of small
     counts a public build hides; `anchors` maps (area, service) to the ids its page has, so
-    each rating links to the indicator's card, or to its row when it has no card."""
+    each rating links to the indicator's card, or to its row when it has no card; `review` is
+    the review list (`phlib.report.review.ReviewItem`), shown in internal builds."""
     grid = []
     for service, heading in services:
         cells = []
@@ -254,6 +260,12 @@ def index_html(
             scorecard, areas, services, statuses, publication, suppression, anchors
         ),
         failures=failures,
+        review=review_context(review, names, headings) if publication != "public" else None,
+        variation=variation_rows(
+            scorecard_rows(scorecard, publication, suppression) if scorecard is not None else [],
+            names,
+            headings,
+        ),
     )
 
 

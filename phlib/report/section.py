@@ -17,13 +17,13 @@ plus its headings for a contents list. `phlib.report.pages` wraps sections into 
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from phlib.report.fragments import Heading, headings_of, make_safe, unique_ids
+from phlib.report.headline_swap import swap_headlines
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
@@ -156,7 +156,7 @@ def visible_notebook(nb, publication: str = "internal"):
     >>> len(visible_notebook(nb).cells), len(visible_notebook(nb, "public").cells)
     (1, 0)
     """
-    shown = copy.deepcopy(nb)
+    shown = swap_headlines(nb)  # a copy; an analyst's headline wins over the generated one
     public = publication == "public"
     cells = []
     for cell in shown.cells:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from phlib.rules.periods import parse_period
 from phlib.rules.selection import headline_index, summarise_rows
+from phlib.rules.variation import scorecard_signals
 
 COLUMNS = [
     "indicator_id",
@@ -31,6 +32,8 @@ COLUMNS = [
     "denominator",
     "previous_numerator",
     "previous_denominator",
+    "variation",
+    "assurance",
 ]
 
 
@@ -39,8 +42,10 @@ def build_scorecard(
 ) -> pd.DataFrame:
     """One row per indicator of `services` and area of `areas`, in catalogue order.
 
-    `quarter` is a `phlib.rules.periods.Quarter`. Columns are `COLUMNS`; `period` is the label of
-    the period the figures come from ("Oct 2022 (latest available)" when it is not the quarter).
+    `quarter` is a `phlib.rules.periods.Quarter`. Columns are `COLUMNS`; `period` is the label
+    of the period the figures come from ("Oct 2022 (latest available)" when it is not the
+    quarter); `variation` and `assurance` are the SPC words of monthly series with 15 or more
+    months (`phlib.rules.variation`), blank for others.
     """
     rows = []
     parts = _headline_parts(observations)
@@ -51,6 +56,7 @@ def build_scorecard(
                 series = index.get((indicator.indicator_id, area, indicator.frequency), [])
                 summary = summarise_rows(indicator, series, quarter, area)
                 before = _previous_parts(parts, indicator.indicator_id, area, summary.period)
+                signals = scorecard_signals(indicator, series, quarter, summary.target)
                 rows.append(
                     {
                         "indicator_id": indicator.indicator_id,
@@ -71,6 +77,8 @@ def build_scorecard(
                         "denominator": summary.denominator,
                         "previous_numerator": before[0],
                         "previous_denominator": before[1],
+                        "variation": signals[0],
+                        "assurance": signals[1],
                     }
                 )
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -111,8 +111,8 @@ def _runs(keys: Sequence) -> list[tuple[int, int, object]]:
     return runs
 
 
-def _flags(y: np.ndarray, mean: float, upper: float, lower: float, amr: float) -> dict:
-    n = len(y)
+def _flags(y, mean: float, upper: float, lower: float, amr: float, runs=(RUN, RUN)) -> dict:
+    n, (shift_run, trend_run) = len(y), runs
     flags = {k: np.zeros(n, dtype=bool) for k in ("beyond_limit", "shift", "trend", "two_of_three")}
     sides = {k: np.zeros(n, dtype=int) for k in flags}
     if n == 0 or math.isnan(upper):
@@ -123,12 +123,12 @@ def _flags(y: np.ndarray, mean: float, upper: float, lower: float, amr: float) -
     sides["beyond_limit"] = above.astype(int) - below.astype(int)
     side_of_mean = np.where(np.abs(y - mean) <= tol, 0, np.sign(y - mean)).astype(int)
     for start, stop, key in _runs(list(side_of_mean)):
-        if key != 0 and stop - start >= RUN:
+        if key != 0 and stop - start >= shift_run:
             flags["shift"][start:stop] = True
             sides["shift"][start:stop] = key
     steps = list(np.sign(np.diff(y)).astype(int))
     for start, stop, key in _runs(steps):
-        if key != 0 and stop - start + 1 >= RUN:
+        if key != 0 and stop - start + 1 >= trend_run:
             flags["trend"][start : stop + 1] = True
             sides["trend"][start : stop + 1] = key
     near = (2 / 3) * LIMIT * amr
@@ -151,11 +151,19 @@ def _signal(sides: dict, i: int, side_of_mean: int) -> str | None:
     return "high" if fired.pop() > 0 else "low"
 
 
-def spc(values, baseline: int | None = None, *, screen_outliers: bool = False) -> SpcResult:
+def spc(
+    values,
+    baseline: int | None = None,
+    *,
+    screen_outliers: bool = False,
+    shift_run: int = RUN,
+    trend_run: int = RUN,
+) -> SpcResult:
     """XmR chart calculations for a series (a sequence, or a Series indexed by period).
 
     ``baseline`` is the number of leading points (with values) used for the mean and the
-    limits; later points are judged against them. None uses every point.
+    limits; later points are judged against them. None uses every point. ``shift_run`` and
+    ``trend_run`` are the points a shift or a trend needs (7 by default; some teams use 6).
 
     >>> r = spc([1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1])
     >>> round(r.upper, 2), round(r.mean, 2), round(r.lower, 2)
@@ -177,6 +185,9 @@ def spc(values, baseline: int | None = None, *, screen_outliers: bool = False) -
         isinstance(baseline, bool) or not isinstance(baseline, int | np.integer) or baseline < 2
     ):
         raise ValueError(f"baseline must be a whole number of points, 2 or more, got {baseline!r}")
+    for name, run in (("shift_run", shift_run), ("trend_run", trend_run)):
+        if isinstance(run, bool) or not isinstance(run, int | np.integer) or not 5 <= run <= 9:
+            raise ValueError(f"{name} must be a whole number of points from 5 to 9, got {run!r}")
     base = len(y) if baseline is None else int(baseline)
     fixed = y[:base]
     mr = np.abs(np.diff(fixed))
@@ -185,7 +196,8 @@ def spc(values, baseline: int | None = None, *, screen_outliers: bool = False) -
     if screen_outliers and len(mr):
         amr = float(mr[mr < SCREEN * amr].mean()) if (mr < SCREEN * amr).any() else amr
     upper, lower = mean + LIMIT * amr, mean - LIMIT * amr
-    found = _flags(y, mean, upper, lower, amr if not math.isnan(amr) else 0.0)
+    spread = amr if not math.isnan(amr) else 0.0
+    found = _flags(y, mean, upper, lower, spread, (int(shift_run), int(trend_run)))
     side_of_mean = found.get("side_of_mean", np.zeros(len(y), dtype=int))
     rows = pd.DataFrame(index=present.index)
     rows["value"] = y

@@ -26,6 +26,7 @@ from phlib.narratives import store as narratives
 from phlib.narratives.cells import coverage, narrative_keys
 from phlib.narratives.review import review_status
 from phlib.rules.scorecard import red_without_actions
+from phlib.run.stale_check import stale_figures
 
 TAG_FIX = (
     "open the notebook in JupyterLab, select its first code cell (the one setting quarter, "
@@ -226,7 +227,8 @@ def _check_narratives(config, areas, services, catalogue, keys) -> list[Problem]
 
 
 def publication_blockers(config, inputs: Inputs, scorecard) -> list[str]:
-    """What stops a public build: sections missing or carried forward, Red without actions."""
+    """What stops a public build: sections missing or carried forward, Red without actions,
+    figures in commentary that match none of the quarter's (`phlib.run.stale_check`)."""
     blockers = [
         f"{item.area}/{item.service}: {item.problem.message}"
         for item in review_status(
@@ -247,7 +249,8 @@ def publication_blockers(config, inputs: Inputs, scorecard) -> list[str]:
         sections = [doc.sections.get(key) for key in keys]
         return "\n".join((s.actions or "") for s in sections if s is not None).strip()
 
-    return blockers + red_without_actions(scorecard, actions_for)
+    stale = [str(found) for found in stale_figures(config, inputs)]
+    return blockers + red_without_actions(scorecard, actions_for) + stale
 
 
 def publication_check(config, inputs: Inputs, scorecard, overridden: bool = False) -> list[str]:

@@ -26,6 +26,8 @@ from phlib.run import manifest
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.jobs import JobResult
 from phlib.run.quarter import assemble_private, prepared
+from phlib.run.redact import public_log, public_manifest
+from phlib.run.review_list import review_list
 
 
 def _refresh_section(config, folder: Path, area: str, service: str, prov, area_names, private):
@@ -106,15 +108,22 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 f"narrative store in {time.perf_counter() - clock:.0f} s; "
                 f"{config.publication} build."
             )
-            assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
+            public = config.publication == "public"
+            review = review_list(config, inputs, scorecard) if not public else ()
+            assemble.write_index(folder, config, prov, after, scorecard, area_names, summary,
+                                 review)  # fmt: skip
             previous["exported"] = {
                 "at": datetime.now().astimezone().isoformat(timespec="seconds"),
                 "command": " ".join(["phreport", *argv]),
                 "sections": [f"{r.area}/{r.service}" for r in results],
             }
-            manifest.write(folder / "manifest.json", previous)
             log_path = live / "run.log"
             log = log_path.read_text(encoding="utf-8") if log_path.is_file() else ""
-            atomic.write_text(folder / "run.log", log + "\n".join([*console.lines, summary]) + "\n")
+            log += "\n".join([*console.lines, summary]) + "\n"
+            if public:
+                previous = public_manifest(previous, private)
+                log = "\n".join(public_log(log.splitlines(), private)) + "\n"
+            manifest.write(folder / "manifest.json", previous)
+            atomic.write_text(folder / "run.log", log)
         console.say(summary)
     return 0

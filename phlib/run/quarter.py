@@ -40,7 +40,9 @@ from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
 from phlib.run.plan import decide, explain
 from phlib.run.progress import Console
+from phlib.run.redact import public_log, public_manifest
 from phlib.run.reuse import reuse_job, write_entry
+from phlib.run.review_list import review_list
 from phlib.run.staging import Staging
 from phlib.run.workers import WorkerPool
 
@@ -279,9 +281,10 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
         seconds = time.perf_counter() - clock
         used = min(workers, sum(d.execute for d in plan.values()))
         summary = _summary(after, seconds, used, config, plan)
-        assemble.write_index(folder, config, prov, after, scorecard, area_names, summary)
+        review = review_list(config, inputs, scorecard) if config.publication != "public" else ()
+        assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]
-        _write_log(folder, console, results, summary)
+        _write_log(folder, console, results, summary, config)
         data = manifest.build(
             config=config, areas=inputs.areas, services=inputs.services, results=results,
             statuses=after, started=started.isoformat(timespec="seconds"),
@@ -291,6 +294,8 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
             decisions=plan, previous=previous,
         )  # fmt: skip
         data["produced"] = prov.produced
+        if config.publication == "public":
+            data = public_manifest(data, private_text(config))
         manifest.write(folder / "manifest.json", data)
         pull_edits(config, inputs.areas, inputs.services, known_keys(inputs), console)
     console.say(summary)
@@ -325,11 +330,16 @@ def assemble_private(config) -> tuple[str, ...]:
     return private_text(config) if config.publication == "public" else ()
 
 
-def _write_log(folder: Path, console: Console, results, summary: str) -> None:
+def _write_log(folder: Path, console: Console, results, summary: str, config) -> None:
+    """`run.log`; a public build's keeps each failure's error, not its traceback or output."""
+    public = config.publication == "public"
     lines = list(console.lines) + ["", summary, ""]
     for result in results:
         if result.error or result.log:
             lines.append(f"--- {result.key}: {result.status}")
             lines += [result.error] if result.error else []
-            lines += result.detail.splitlines() + result.log.splitlines()
+            if not public:
+                lines += result.detail.splitlines() + result.log.splitlines()
+    if public:
+        lines = public_log(lines, private_text(config))
     atomic.write_text(folder / "run.log", "\n".join(lines) + "\n")

@@ -13,6 +13,7 @@ publication".
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import re
 from pathlib import Path
@@ -112,6 +113,20 @@ def test_the_public_run_passes_the_publication_checks_without_override(build):
     for path in pages:
         if path.name not in ("index.html", "annex.html"):
             assert "Public build" in text_of(build.page(path)), path
+
+
+def test_the_public_manifest_and_log_hold_no_local_paths_user_names_or_tracebacks(build):
+    manifest = (build.out / "manifest.json").read_text(encoding="utf-8")
+    log = (build.out / "run.log").read_text(encoding="utf-8")
+    assert json.loads(manifest)["parameters"]["file"] == f"parameters/{QUARTER}.yaml"
+    private = {str(build.root), str(build.root.resolve()), str(Path.home()), str(h.PROJECT)}
+    for text, name in ((manifest, "manifest.json"), (log, "run.log")):
+        for secret in private:
+            assert secret not in text, f"{name} holds {secret}"
+        assert "Traceback" not in text and 'File "' not in text, name
+        user = getpass.getuser()
+        if len(user) > 2:
+            assert not re.search(rf"(?<![\w]){re.escape(user)}(?![\w])", text), name
 
 
 # --- restricted indicators -------------------------------------------------------------------
