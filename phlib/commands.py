@@ -74,6 +74,7 @@ def cmd_run(args, console) -> int:
         publication=args.publication,
         override_publication_checks=args.override_publication_checks,
         timeout=args.timeout,
+        cluster=args.cluster,
         argv=args.argv,
     )
     return run_quarter(config, options, console).exit_code

@@ -122,3 +122,7 @@ class ExecutionError(PhlibError):
 
 class PrintError(PhlibError):
     """An annex could not be printed to PDF (no browser, or the page is not self-contained)."""
+
+
+class ClusterError(PhlibError):
+    """The Dask cluster named by --cluster cannot be used (unreachable, no workers, bad address)."""

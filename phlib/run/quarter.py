@@ -30,6 +30,7 @@ from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
+from phlib.run.cluster import ClusterPool
 from phlib.run.jobs import Job, longest_first
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
@@ -48,6 +49,7 @@ class RunOptions:
     override_publication_checks: bool = False
     timeout: int | None = None
     preload: str | None = None
+    cluster: str | None = None
     argv: tuple[str, ...] = field(default=())
 
     def workers_for(self, jobs: int) -> int:
@@ -196,7 +198,11 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     started, clock = datetime.now().astimezone(), time.perf_counter()
     planned = len(options.areas or config.areas) * len(options.services or config.services)
     workers = options.workers_for(planned)
-    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload).start()
+    if options.cluster:  # Dask distributed; checked before anything is written
+        pool = ClusterPool(options.cluster, preload=options.preload).start()
+        workers = pool.size
+    else:
+        pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload).start()
     try:
         inputs = check_quarter(config, options.areas, options.services)
         for problem in inputs.warnings:
