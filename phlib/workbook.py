@@ -87,7 +87,7 @@ class Workbook:
         problem) and return the workbook for one service, area and quarter."""
         catalogue = load_catalogue(catalogue_path, areas_path)
         paths = [observation_paths] if isinstance(observation_paths, str) else observation_paths
-        observations = load_observations(list(paths), catalogue)
+        observations = load_observations(list(paths), catalogue, areas=[area])
         catalogue.area_name(area)  # KeyError naming the closest area if unknown
         if service not in SERVICES:
             raise KeyError(f"unknown service {service!r}; use one of {', '.join(SERVICES)}")
