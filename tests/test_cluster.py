@@ -127,6 +127,7 @@ class Cluster:
         self.base, self.port = base, free_port()
         self.address = f"tcp://127.0.0.1:{self.port}"
         self.processes: list[subprocess.Popen] = []
+        self.folders: list[Path] = []  # each worker's temporary folder
         self.seen: dict[int, psutil.Process] = {}
 
     def _start(self, args, log: Path, tmp: Path | None = None) -> subprocess.Popen:
@@ -150,7 +151,12 @@ class Cluster:
         process = self._start(["worker", self.address, "--nthreads", "2", "--no-nanny",
                                "--no-dashboard", "--name", name], log, tmp)  # fmt: skip
         wait_for(lambda: "Registered to:" in log.read_text(errors="replace"), log)
+        self.folders.append(tmp)
         return process, tmp
+
+    def running_jobs(self) -> list[Path]:
+        """The jobs the workers are running now (each has a folder while it runs)."""
+        return [p for tmp in self.folders for p in tmp.glob("phreport-worker-*/jobs/*/out")]
 
     def remember_children(self) -> None:
         for process in self.processes:
@@ -312,6 +318,36 @@ def test_a_killed_worker_has_its_job_run_elsewhere_and_a_failing_notebook_is_iso
         ("peterborough", "stop_smoking", "failed"),
     ]
     assert "stopped on purpose" in (outputs / "run.log").read_text()
+
+
+def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, tmp_path):
+    project = small_project(tmp_path / "project")
+    first = phreport(project, "run", QUARTER, "--areas", "peterborough", "--services",
+                     "lifestyles", "--cluster", cluster.address)  # fmt: skip
+    assert first.returncode == 0, first.stdout + first.stderr
+    outputs = project / "outputs"
+    before = {p.relative_to(outputs).as_posix(): p.read_bytes() for p in outputs.rglob("*")
+              if p.is_file()}  # fmt: skip
+    run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
+                            "--services", SERVICES, "--cluster", cluster.address],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=environment(), cwd=project)  # fmt: skip
+    try:
+        wait_for(lambda: cluster.running_jobs(), cluster.base / "worker-a.log", seconds=300)
+        run.send_signal(signal.SIGINT)
+        output, _ = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 130, output
+    assert "interrupted" in output
+    after = {p.relative_to(outputs).as_posix(): p.read_bytes() for p in outputs.rglob("*")
+             if p.is_file()}  # fmt: skip
+    assert after == before
+    wait_for(lambda: not cluster.running_jobs(), cluster.base / "worker-a.log", seconds=60)
+    time.sleep(3)
+    assert not cluster.running_jobs(), "a cancelled run's jobs were still started"
 
 
 def test_an_unreachable_scheduler_is_exit_2_naming_it_and_writes_nothing(tmp_path):
