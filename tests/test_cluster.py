@@ -297,6 +297,7 @@ def test_a_killed_worker_has_its_job_run_elsewhere_and_a_failing_notebook_is_iso
         wait_for(busy, cluster.base / "worker-victim.log", seconds=300)
         cluster.remember_children()
         victim.send_signal(signal.SIGKILL)
+        cluster.folders.remove(victim_tmp)  # its job folder stays behind: not a running job
         output, _ = run.communicate(timeout=600)
     finally:
         if run.poll() is None:

@@ -32,10 +32,10 @@ from pathlib import Path
 from phlib import atomic
 from phlib.errors import ClusterError
 from phlib.run.cluster_worker import (
-    PLUGIN_NAME,
     RESOURCE,
     WarmKernels,
     interrupt_kernels,
+    plugin_name,
     run_remote,
 )
 from phlib.run.jobs import Job, JobResult, one_line
@@ -125,6 +125,8 @@ class ClusterPool:
         self.client = None
         self.cluster = None
         self._futures: dict = {}
+        self.run_id = uuid.uuid4().hex[:8]
+        self.plugin = plugin_name(self.run_id)
 
     def __enter__(self) -> ClusterPool:
         return self.start()
@@ -162,7 +164,7 @@ class ClusterPool:
                 f"{shown} has no workers after {WORKER_WAIT_SECONDS} s. "
                 + HOW_TO_FIX.format(address=self.address)
             ) from None
-        self.client.register_plugin(WarmKernels(self.preload), name=PLUGIN_NAME)
+        self.client.register_plugin(WarmKernels(self.preload), name=self.plugin)
         self.size = len(self.client.scheduler_info(n_workers=-1).get("workers", {})) or 1
         return self
 
@@ -181,13 +183,13 @@ class ClusterPool:
         results: dict[str, JobResult] = {}
         try:
             [bundle] = client.scatter([bundle_for(jobs)], broadcast=True, hash=False)
-            run = uuid.uuid4().hex[:8]
+            run = f"{self.run_id}-{uuid.uuid4().hex[:4]}"
             for rank, job in enumerate(jobs):
                 narrative = None
                 if job.narrative_path is not None and Path(job.narrative_path).is_file():
                     narrative = Path(job.narrative_path).read_bytes()
                 future = client.submit(
-                    run_remote, job, narrative, bundle,
+                    run_remote, self.plugin, job, narrative, bundle,
                     key=f"phreport-{run}-{rank}-{job.area}-{job.service}",
                     resources={RESOURCE: 1}, pure=False, retries=1, priority=len(jobs) - rank,
                 )  # fmt: skip
@@ -218,7 +220,7 @@ class ClusterPool:
         with contextlib.suppress(Exception):
             self.client.cancel(futures, force=True)
         with contextlib.suppress(Exception):
-            self.client.run(interrupt_kernels, on_error="ignore")
+            self.client.run(interrupt_kernels, self.plugin, on_error="ignore")
 
     def close(self, graceful: bool = True) -> None:
         """Remove the plugin (its kernels stop), disconnect, stop a LocalCluster."""
@@ -226,7 +228,7 @@ class ClusterPool:
             self.cancel()
         if self.client is not None:
             with contextlib.suppress(Exception):
-                self.client.unregister_worker_plugin(PLUGIN_NAME)
+                self.client.unregister_worker_plugin(self.plugin)
             with contextlib.suppress(Exception):
                 self.client.close(timeout=10)
             self.client = None

@@ -4,6 +4,8 @@
 (so the scheduler sends it one notebook at a time), makes a private temporary folder and
 starts a kernel ahead of need (`phlib.run.kernels.KernelPool`); its `teardown` kills the
 kernels and removes the folder. `run_remote` is the task the client submits for each job.
+Each run registers its own plugin (`plugin_name`), so runs sharing a cluster never stop each
+other's kernels; the `notebook` resource still lets each worker run one notebook at a time.
 
 A worker shares no file system with the client. The client sends a `bundle` (the notebooks
 and data files as bytes, keyed by the client's absolute paths); the worker writes it once
@@ -35,7 +37,7 @@ from phlib.run.jobs import Job, JobResult, execute_job, one_line
 from phlib.run.kernels import KernelPool, register_engine
 from phlib.run.startup import skip_slow_optional_imports
 
-PLUGIN_NAME = "phreport-warm-kernels"
+PLUGIN_PREFIX = "phreport-warm-kernels"
 RESOURCE = "notebook"
 
 
@@ -181,16 +183,25 @@ def _restored(result: JobResult, back: dict[str, str]) -> JobResult:
     )
 
 
-def run_remote(job: Job, narrative: bytes | None, bundle: dict):
-    """The task of one job on a Dask worker (needs the `WarmKernels` plugin)."""
-    plugin = get_worker().plugins.get(PLUGIN_NAME)
-    if plugin is None:
-        raise RuntimeError(f"the {PLUGIN_NAME} worker plugin is not registered on this worker")
-    return plugin.execute(job, narrative, bundle)
+def plugin_name(run: str) -> str:
+    """The name of one run's `WarmKernels` plugin.
+
+    >>> plugin_name("1a2b")
+    'phreport-warm-kernels-1a2b'
+    """
+    return f"{PLUGIN_PREFIX}-{run}"
 
 
-def interrupt_kernels() -> None:
-    """Run on each worker when a run is cancelled: stop the notebook running there."""
-    plugin = get_worker().plugins.get(PLUGIN_NAME)
+def run_remote(plugin: str, job: Job, narrative: bytes | None, bundle: dict):
+    """The task of one job on a Dask worker (needs the run's `WarmKernels` plugin)."""
+    found = get_worker().plugins.get(plugin)
+    if found is None:
+        raise RuntimeError(f"the {plugin} worker plugin is not registered on this worker")
+    return found.execute(job, narrative, bundle)
+
+
+def interrupt_kernels(plugin_name: str) -> None:
+    """Run on each worker when a run is cancelled: stop the run's notebook running there."""
+    plugin = get_worker().plugins.get(plugin_name)
     if plugin is not None:
         plugin.interrupt()
