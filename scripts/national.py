@@ -14,7 +14,7 @@ numerators and denominators. No narratives are written (every section shows as m
 The same arguments always give the same bytes.
 
 >>> [a.key for a in national_areas(3)], national_areas(152)[-1].name
-(['ashby', 'ashford', 'ashton'], 'Wolden Vale')
+(['ashby', 'ashford', 'ashton'], 'Wold Vale')
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from phlib import atomic
 from phlib.errors import ClusterError
 from phlib.run.cluster_worker import (
     RESOURCE,
-    WarmKernels,
+    as_plugin,
     interrupt_kernels,
     plugin_name,
     run_remote,
@@ -164,7 +164,7 @@ class ClusterPool:
                 f"{shown} has no workers after {WORKER_WAIT_SECONDS} s. "
                 + HOW_TO_FIX.format(address=self.address)
             ) from None
-        self.client.register_plugin(WarmKernels(self.preload), name=self.plugin)
+        self.client.register_plugin(as_plugin(self.preload), name=self.plugin)
         self.size = len(self.client.scheduler_info(n_workers=-1).get("workers", {})) or 1
         return self
 

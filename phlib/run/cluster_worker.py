@@ -1,6 +1,7 @@
 """What runs inside each Dask worker of a `--cluster` run: warm kernels and one job at a time.
 
-`WarmKernels` is a Dask worker plugin. Its `setup` gives the worker one `notebook` resource
+`WarmKernels` is a Dask worker plugin (`as_plugin` makes it one, importing distributed only
+when a run uses a cluster). Its `setup` gives the worker one `notebook` resource
 (so the scheduler sends it one notebook at a time), makes a private temporary folder and
 starts a kernel ahead of need (`phlib.run.kernels.KernelPool`); its `teardown` kills the
 kernels and removes the folder. `run_remote` is the task the client submits for each job.
@@ -29,8 +30,6 @@ import threading
 import uuid
 from dataclasses import replace
 from pathlib import Path
-
-from distributed import WorkerPlugin, get_worker
 
 from phlib.report.section import exporter
 from phlib.run.jobs import Job, JobResult, execute_job, one_line
@@ -62,7 +61,7 @@ def rewrite(parameters: dict, mapping: dict[str, str]) -> dict:
     return {name: one(value) for name, value in parameters.items()}
 
 
-class WarmKernels(WorkerPlugin):
+class WarmKernels:
     """Keeps a kernel warm in one Dask worker and runs phreport's jobs there, one at a time."""
 
     idempotent = False
@@ -183,6 +182,22 @@ def _restored(result: JobResult, back: dict[str, str]) -> JobResult:
     )
 
 
+def as_plugin(preload: str = ""):
+    """A `WarmKernels` that is a `distributed.WorkerPlugin`, ready to register."""
+    from distributed import WorkerPlugin
+
+    class WarmKernelsPlugin(WarmKernels, WorkerPlugin):
+        """`WarmKernels` as Dask sees it (pickled by value, so defined here)."""
+
+    return WarmKernelsPlugin(preload)
+
+
+def _worker():
+    from distributed import get_worker
+
+    return get_worker()
+
+
 def plugin_name(run: str) -> str:
     """The name of one run's `WarmKernels` plugin.
 
@@ -194,7 +209,7 @@ def plugin_name(run: str) -> str:
 
 def run_remote(plugin: str, job: Job, narrative: bytes | None, bundle: dict):
     """The task of one job on a Dask worker (needs the run's `WarmKernels` plugin)."""
-    found = get_worker().plugins.get(plugin)
+    found = _worker().plugins.get(plugin)
     if found is None:
         raise RuntimeError(f"the {plugin} worker plugin is not registered on this worker")
     return found.execute(job, narrative, bundle)
@@ -202,6 +217,6 @@ def run_remote(plugin: str, job: Job, narrative: bytes | None, bundle: dict):
 
 def interrupt_kernels(plugin_name: str) -> None:
     """Run on each worker when a run is cancelled: stop the run's notebook running there."""
-    plugin = get_worker().plugins.get(plugin_name)
+    plugin = _worker().plugins.get(plugin_name)
     if plugin is not None:
         plugin.interrupt()
