@@ -8,7 +8,9 @@ on_result)`, `close(graceful)`), so a run chooses one or the other and nothing e
 `start` connects, waits for a worker and registers the `WarmKernels` plugin
 (`phlib.run.cluster_worker`) on every worker: each keeps a kernel warm and runs one notebook
 at a time. It raises `ClusterError` (exit 2) before the run writes anything when the
-scheduler cannot be reached or has no workers. `run` sends the notebooks and data files as
+scheduler cannot be reached or has no workers. A LocalCluster starts in the background while
+the inputs are checked; if it cannot start, `run` raises that error (the previous outputs are
+kept). `run` sends the notebooks and data files as
 bytes (once per worker), submits one task per job, longest first, and as each finishes
 writes the files it returned into the job's folder here: only this process writes the
 project. The scheduler runs again, on another worker, a job whose worker died; a job that
@@ -31,6 +33,7 @@ from pathlib import Path
 
 from phlib import atomic
 from phlib.errors import ClusterError
+from phlib.run.background import Later
 from phlib.run.cluster_worker import (
     RESOURCE,
     as_plugin,
@@ -125,6 +128,7 @@ class ClusterPool:
         self.client = None
         self.cluster = None
         self._futures: dict = {}
+        self._starting: Later | None = None
         self.run_id = uuid.uuid4().hex[:8]
         self.plugin = plugin_name(self.run_id)
 
@@ -135,23 +139,32 @@ class ClusterPool:
         self.close(graceful=kind is None)
 
     def start(self) -> ClusterPool:
-        """Connect (or start a LocalCluster), wait for a worker, register the plugin."""
-        if self.client is not None:
+        """Connect to the scheduler, wait for a worker and register the plugin (a
+        LocalCluster starts in the background meanwhile; `run` waits for it)."""
+        if self.client is not None or self._starting is not None:
             return self
-        from distributed import Client
-
         for name in ("distributed", "tornado"):
             logging.getLogger(name).setLevel(logging.ERROR)
         if self.address == "local":
-            self.cluster = _local_cluster(self.workers or os.cpu_count() or 1)
-            target = self.cluster
-            shown = f"a local cluster of {self.workers or os.cpu_count() or 1} workers"
+            self.size = self.workers or os.cpu_count() or 1
+            self._starting = Later(self._connect)
+            self._starting.start()
+        else:
+            self._connect()
+        return self
+
+    def _connect(self) -> None:
+        from distributed import Client
+
+        if self.address == "local":
+            self.cluster = _local_cluster(self.size)
+            target, shown = self.cluster, f"a local cluster of {self.size} workers"
         else:
             target, shown = self.address, f"the Dask scheduler at {self.address}"
         try:
             self.client = Client(target, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError) as error:
-            self.close(graceful=False)
+            self._disconnect()
             raise ClusterError(
                 f"cannot reach {shown} ({one_line(error)}). "
                 + HOW_TO_FIX.format(address=self.address)
@@ -159,14 +172,19 @@ class ClusterPool:
         try:
             self.client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
         except (OSError, TimeoutError):
-            self.close(graceful=False)
+            self._disconnect()
             raise ClusterError(
                 f"{shown} has no workers after {WORKER_WAIT_SECONDS} s. "
                 + HOW_TO_FIX.format(address=self.address)
             ) from None
         self.client.register_plugin(as_plugin(self.preload), name=self.plugin)
         self.size = len(self.client.scheduler_info(n_workers=-1).get("workers", {})) or 1
-        return self
+
+    def _ready(self) -> None:
+        """Wait for a LocalCluster starting in the background (raises what it raised)."""
+        starting, self._starting = self._starting, None
+        if starting is not None:
+            starting.result()
 
     def run(self, jobs, on_result=None) -> list[JobResult]:
         """Execute `jobs` on the cluster; returns their results in the jobs' order.
@@ -179,6 +197,7 @@ class ClusterPool:
         if not jobs:
             return []
         self.start()
+        self._ready()
         client = self.client
         results: dict[str, JobResult] = {}
         try:
@@ -224,8 +243,13 @@ class ClusterPool:
 
     def close(self, graceful: bool = True) -> None:
         """Remove the plugin (its kernels stop), disconnect, stop a LocalCluster."""
+        with contextlib.suppress(Exception):
+            self._ready()
         if not graceful:
             self.cancel()
+        self._disconnect()
+
+    def _disconnect(self) -> None:
         if self.client is not None:
             with contextlib.suppress(Exception):
                 self.client.unregister_worker_plugin(self.plugin)

@@ -69,6 +69,10 @@ class KernelPool:
         """Start a spare kernel in the background (no-op if one is already coming)."""
         if self._thread is not None:
             return
+        # Import jupyter_client here, not first in the thread: a thread importing it while
+        # this one imports papermill (which imports it too) can get a half-made module.
+        import jupyter_client.manager  # noqa: F401
+
         self._result = None
         self._thread = threading.Thread(target=self._start, name="kernel-prestart", daemon=True)
         self._thread.start()
