@@ -7,8 +7,8 @@ distributed (`--cluster local:N`). Every run starts from no outputs. For each it
 
 - notebooks per second;
 - the client's own share of the run: the time after the last notebook came back (waiting for
-  the scorecard, annexes, index, scorecard.csv, manifest, swap) and, separately, before the
-  first notebook was sent (validation, lock, narratives);
+  the scorecard, annexes, index, scorecard.csv, manifest, swap, stopping the workers) and,
+  separately, before the first notebook was sent (validation, lock, narratives);
 - peak memory per worker (a worker process with its kernels, largest of the workers).
 
 The last line is `growth: N.NN`, the time per notebook at the largest size divided by the
