@@ -360,3 +360,14 @@ def test_an_unreachable_scheduler_is_exit_2_naming_it_and_writes_nothing(tmp_pat
     assert "Traceback" not in done.stderr
     assert address in done.stderr and "dask scheduler" in done.stderr
     assert sorted(str(p.relative_to(project)) for p in project.rglob("*")) == before
+
+
+def test_a_local_cluster_started_for_the_run_runs_it(tmp_path):
+    project = small_project(tmp_path / "project")
+    done = phreport(project, "run", QUARTER, "--areas", "cambridgeshire", "--services",
+                    "lifestyles", "--cluster", "local:1")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "with 1 worker;" in done.stderr
+    assert (project / "outputs" / QUARTER / "cambridgeshire" / "lifestyles.html").is_file()
+    data = json.loads((project / "outputs" / QUARTER / "manifest.json").read_text())
+    assert [n["status"] for n in data["notebooks"]] == ["ok"]
