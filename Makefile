@@ -35,6 +35,7 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 lab: setup
 	$(BIN)/jupyter lab

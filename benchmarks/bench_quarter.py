@@ -60,7 +60,6 @@ def notebook_parameters(project: Path, data: dict, quarter: str, area: str, numb
         "catalogue_path": str(project / data["data"]["catalogue"]),
         "areas_path": str(project / data["data"]["areas"]),
         "observation_paths": [str(project / p) for p in paths],
-        "narratives_dir": str(project / "narratives"),
         "publication": data.get("publication", "internal"),
         "suppression_min": suppression["min"],
         "suppression_max": suppression["max"],

@@ -26,8 +26,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import metadata
 from pathlib import Path
 
+# First: importing phlib.run.startup keeps nbformat, imported below, from loading a slow
+# optional package (seconds in every phreport process and worker).
+from phlib.run.startup import skip_slow_optional_imports
+
+# isort: split
 from phlib import commands
 from phlib.errors import (
     InputError,
@@ -37,7 +43,6 @@ from phlib.errors import (
     RunLockedError,
 )
 from phlib.run.progress import Console
-from phlib.run.startup import skip_slow_optional_imports
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -205,8 +210,6 @@ def command_options(parser: argparse.ArgumentParser | None = None) -> dict[str, 
 
 
 def _version() -> str:
-    from importlib import metadata
-
     try:
         return f"phreport {metadata.version('phlib')}"
     except metadata.PackageNotFoundError:

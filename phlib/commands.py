@@ -9,6 +9,9 @@ Configuration is read here, once, and passed down.
 
 from __future__ import annotations
 
+import re
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 from phlib import atomic
@@ -49,8 +52,6 @@ def quarter_id(text: str, name: str = "QUARTER") -> str:
 
 
 def _config(args):
-    from dataclasses import replace
-
     quarter = quarter_id(args.quarter)
     config = load_parameters(parameters_path(args.project, quarter), args.project)
     if getattr(args, "publication", None):
@@ -103,8 +104,6 @@ def cmd_check(args, console) -> int:
 def cmd_list(args, console) -> int:
     """`phreport list`: the quarters with parameter files, the areas and the services (on
     standard output, so it can be piped)."""
-    import sys
-
     console = Console(sys.stdout)
     root = Path(args.project)
     quarters = list_quarters(root)
@@ -169,8 +168,6 @@ def cmd_narratives_carry(args, console) -> int:
 
 def cmd_new_quarter(args, console) -> int:
     """`phreport new-quarter`: write the next quarter's parameter file, carry narratives."""
-    import re
-
     root = Path(args.project)
     target = quarter_id(args.quarter) if args.quarter else None
     source = quarter_id(args.from_quarter) if args.from_quarter else None

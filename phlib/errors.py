@@ -126,3 +126,15 @@ class PrintError(PhlibError):
 
 class ClusterError(PhlibError):
     """The Dask cluster named by --cluster cannot be used (unreachable, no workers, bad address)."""
+
+
+class UnknownNameError(PhlibError, KeyError):
+    """A name (an indicator id, a notebook parameter) that is not known; the message names it
+    and the close or known ones. Its text reads plainly (a KeyError's would be quoted).
+
+    >>> str(UnknownNameError("no indicator 'x'; did you mean 'y'?"))
+    "no indicator 'x'; did you mean 'y'?"
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -8,6 +8,9 @@ workbook, and every later cell is one call that shows one thing::
     wb.kpi_table(["sh_sti_offered_2wd", "sh_sti_seen_2wd"], "Access within two working days")
     wb.card("sh_dna_rate")
 
+An analyst adds charts and tables of their own with `wb.figure`, `wb.table` and `wb.data`
+(`phlib.display.own_content`), numbered in the same sequence.
+
 Each call returns a `Block` whose HTML Jupyter shows (and nbconvert exports). Figures and tables
 are numbered within the service's section ("Figure 3.2"). The same rules as the scorecard
 choose every figure (`phlib.rules.selection`), so a card always agrees with the index.
@@ -19,14 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from phlib.display import views
+from phlib.display.block import Block
 from phlib.display.cards import card_html
 from phlib.display.embed import chart_html
 from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.display.markup import esc
 from phlib.display.numbering import Numbering
+from phlib.display.own_content import OwnContent
 from phlib.display.parts import parts_view
 from phlib.display.tables import contracts_table, kpi_table, table_html
 from phlib.inputs.catalogue import SERVICES, load_catalogue
+from phlib.inputs.notebook_parameters import check_parameters
 from phlib.inputs.observations import load_observations
 from phlib.rules.periods import Quarter
 from phlib.rules.publication import Publication
@@ -35,22 +41,8 @@ from phlib.rules.selection import headline_index, summarise_rows
 _ASSETS = Path(__file__).parent / "report" / "assets"
 
 
-@dataclass(frozen=True)
-class Block:
-    """A piece of HTML a notebook cell shows; plain text in a terminal."""
-
-    html: str
-    text: str = ""
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __repr__(self) -> str:
-        return self.text or "<phlib output: open in JupyterLab or the HTML annex>"
-
-
 @dataclass
-class Workbook:
+class Workbook(OwnContent):
     """One service area for one area and quarter: its data, numbering and display calls."""
 
     quarter: Quarter
@@ -81,10 +73,12 @@ class Workbook:
         suppression_min: int = 1,
         suppression_max: int = 4,
         section_number: int = 1,
-        **_ignored,
+        **unknown,
     ) -> Workbook:
         """Load and validate the inputs (raising `phlib.errors.InputError` listing every
-        problem) and return the workbook for one service, area and quarter."""
+        problem) and return the workbook for one service, area and quarter. A keyword that is
+        not a notebook parameter is a `phlib.errors.ParameterError` naming it."""
+        check_parameters(unknown, service)
         catalogue = load_catalogue(catalogue_path, areas_path)
         paths = [observation_paths] if isinstance(observation_paths, str) else observation_paths
         observations = load_observations(list(paths), catalogue, areas=[area])

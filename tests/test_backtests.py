@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import support
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,10 +27,16 @@ def run(tmp_path_factory, quarter, area, services):
     project = tmp_path_factory.mktemp("backtest")
     for name in ("notebooks", "parameters", "data", "narratives"):
         shutil.copytree(ROOT / name, project / name)
-    command = [str(Path(sys.executable).with_name("phreport")), "run", quarter, "--areas", area,
+    command = [*support.phreport_command(), "run", quarter, "--areas", area,
                "--services", ",".join(services), "--workers", "2"]  # fmt: skip
     done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
+    return executed_outputs(project, quarter, area, services)
+
+
+def executed_outputs(project, quarter, area, services):
+    """Each service's executed notebook outputs (of a run in `project`) as one parsed HTML
+    document."""
     pages = {}
     for service in services:
         nb = nbformat.read(project / "outputs" / quarter / area / f"{service}.ipynb", as_version=4)
@@ -161,8 +167,11 @@ CARDS = {
 
 
 @pytest.fixture(scope="module")
-def document_4(tmp_path_factory):
-    return run(tmp_path_factory, "2022-23-Q3", "cambridgeshire", list(CARDS))
+def document_4(sample_run):
+    """Cambridgeshire's notebooks of the suite's one run of the sample quarter (2022-23-Q3,
+    `sample_run` in tests/conftest.py)."""
+    assert sample_run.done.returncode == 0, sample_run.done.stderr[-3000:]
+    return executed_outputs(sample_run.root, "2022-23-Q3", "cambridgeshire", list(CARDS))
 
 
 @pytest.mark.parametrize(

@@ -5,102 +5,50 @@ copy of the project) is shared by the tests that look at its outputs. Commands t
 runs use a small project whose notebooks are the toy notebooks, with the project's data.
 """
 
-import hashlib
 import json
+import multiprocessing
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+import support
 from bs4 import BeautifulSoup
 
 from phlib.cli import build_parser, command_names, main
 from phlib.inputs.catalogue import load_catalogue
 from phlib.narratives.store import NarrativeDoc, Section, load, save, store_path
 
-PROJECT = Path(__file__).resolve().parents[1]
 TOYS = Path(__file__).parent / "fixtures" / "notebooks"
 QUARTER, LABEL = "2022-23-Q3", "Q3 2022/23"
-COPIED = ("notebooks", "parameters", "data", "narratives")
 SERVICES_OF_TOY = ("sexual_health", "stop_smoking", "lifestyles")
 
 
 def phreport(project: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    script = Path(sys.executable).with_name("phreport")
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "phlib.cli"]
-    return subprocess.run([*command, *args, "--project", str(project)],
-                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    return support.phreport_subprocess(*args, "--project", str(project), timeout=timeout)
 
 
-def files(root: Path, skip=("outputs", "narratives")) -> dict:
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.relative_to(root).parts[0] not in skip
-    }
+files = support.input_fingerprint
 
 
 def parse(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def small_data(folder: Path, services, per_service: int = 3) -> None:
-    """The project's areas, and its catalogue and observations cut down to a few indicators
-    of `services` (so that checking the inputs takes little time)."""
-    import csv
-
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "data" / "areas.csv", folder / "areas.csv")
-    with open(PROJECT / "data" / "catalogue.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    kept = []
-    for service in services:
-        kept += [r for r in rows if r["service"] == service][:per_service]
-    ids = {r["indicator_id"] for r in kept}
-    with open(folder / "catalogue.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(kept)
-    with open(PROJECT / "data" / "observations.csv", newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields, found = reader.fieldnames, [r for r in reader if r["indicator_id"] in ids]
-    with open(folder / "observations.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(found)
-
-
 def toy_project(root: Path, services=("sexual_health", "stop_smoking"), broken=()) -> Path:
     """A project whose notebooks are the toy notebooks (quick to run), with a little real data."""
-    for name in ("parameters", "notebooks", "narratives"):
-        (root / name).mkdir(parents=True)
-    small_data(root / "data", SERVICES_OF_TOY)
-    for service in (*services, *broken):
-        toy = "toy_broken.ipynb" if service in broken else "toy_section.ipynb"
-        shutil.copy(TOYS / toy, root / "notebooks" / f"{service}.ipynb")
-    (root / "parameters" / f"{QUARTER}.yaml").write_text(
-        f"quarter: {QUARTER}\nareas: [cambridgeshire, peterborough]\n"
-        f"services: [{', '.join((*services, *broken))}]\n"
-        "data: {catalogue: data/catalogue.csv, areas: data/areas.csv, "
-        "observations: [data/observations.csv]}\n"
-    )
-    return root
+    return support.toy_project(root, services, broken, data_services=SERVICES_OF_TOY)
 
 
 # --- the sample quarter, run once --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sample")
-    for name in COPIED:
-        shutil.copytree(PROJECT / name, root / name)
-    before = files(root)
-    done = phreport(root, "run", QUARTER, "--workers", "2")
-    return root, done, before
+def sample(sample_run):
+    """The suite's one run of the sample quarter (tests/conftest.py): (root, run, inputs before)."""
+    return sample_run.root, sample_run.done, sample_run.before
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +297,32 @@ def test_check_lists_every_problem_and_writes_nothing(tmp_path):
     assert "no_such_indicator" in done.stderr
     assert not (root / "outputs").exists()
     assert not any((root / "narratives").iterdir())
+
+
+class ProcessStarted(Exception):
+    """Raised by the spies below when a run starts a process."""
+
+
+def test_a_refused_run_starts_no_worker_or_any_other_process(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ProcessStarted
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+    root = toy_project(tmp_path / "toy", broken=("lifestyles",))
+    with pytest.raises(ProcessStarted):  # valid inputs: the run gets as far as its workers
+        support.phreport_in_process("run", QUARTER, "--project", str(root))
+    code, text = support.phreport_in_process(
+        "run", QUARTER, "--publication", "public", "--project", str(root)
+    )
+    assert code == 2 and "Refusing to publish" in text, text
+    observations = root / "data" / "observations.csv"
+    lines = observations.read_text().splitlines()
+    lines[1] = lines[1].replace(lines[1].split(",")[0], "no_such_indicator", 1)
+    observations.write_text("\n".join(lines) + "\n")
+    code, text = support.phreport_in_process("run", QUARTER, "--project", str(root))
+    assert code == 2 and "no_such_indicator" in text, text
+    assert not (root / "outputs" / QUARTER).exists()
 
 
 @pytest.mark.slow

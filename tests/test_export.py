@@ -1,4 +1,4 @@
-"""Tests for phlib.report.section and phlib.report.pages: the HTML of sections, annexes and the index.
+"""Tests for phlib.report.section and phlib.report.pages: sections, annexes and the index.
 
 The notebooks here are built in memory with the outputs an executed notebook would hold, so
 these tests need no kernel; the HTML is checked by parsing it with BeautifulSoup.
@@ -11,9 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from phlib.report.fragments import headings_of, nest, unique_ids
 from phlib.report.index import SectionStatus, index_html, scorecard_csv
 from phlib.report.pages import AnnexPart, Notice, Page, Provenance, annex_page, section_page
-from phlib.report.section import headings_of, nest, render_section, unique_ids, visible_notebook
+from phlib.report.section import render_section, visible_notebook
 
 PNG = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"

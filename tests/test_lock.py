@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,13 +15,12 @@ import time
 from pathlib import Path
 
 import pytest
+import support
 
 from phlib.errors import RunLockedError
 from phlib.run.lock import RunLock, pid_alive
 from phlib.run.staging import COMPLETE, Staging
 
-PROJECT = Path(__file__).resolve().parents[1]
-TOYS = Path(__file__).parent / "fixtures" / "notebooks"
 QUARTER = "2022-23-Q3"
 SERVICES_OF_TOY = ("sexual_health", "stop_smoking")
 
@@ -172,51 +170,12 @@ def test_repair_after_new_moved_in_deletes_the_half_deleted_old(outputs):
 
 
 def phreport(project: Path, *args: str) -> list[str]:
-    script = Path(sys.executable).with_name("phreport")
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "phlib.cli"]
-    return [*command, *args, "--project", str(project)]
-
-
-def small_data(folder: Path, services, per_service: int = 3) -> None:
-    """The project's areas, and its catalogue and observations cut down to a few indicators
-    of `services` (so that checking the inputs takes little time)."""
-    import csv
-
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(PROJECT / "data" / "areas.csv", folder / "areas.csv")
-    with open(PROJECT / "data" / "catalogue.csv", newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    kept = []
-    for service in services:
-        kept += [r for r in rows if r["service"] == service][:per_service]
-    ids = {r["indicator_id"] for r in kept}
-    with open(folder / "catalogue.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(kept)
-    with open(PROJECT / "data" / "observations.csv", newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        fields, found = reader.fieldnames, [r for r in reader if r["indicator_id"] in ids]
-    with open(folder / "observations.csv", "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(found)
+    return [*support.phreport_command(), *args, "--project", str(project)]
 
 
 def toy_project(root: Path) -> Path:
     """A project whose two services are the toy section notebook, with a little real data."""
-    for name in ("parameters", "notebooks", "narratives"):
-        (root / name).mkdir(parents=True)
-    small_data(root / "data", SERVICES_OF_TOY)
-    for service in ("sexual_health", "stop_smoking"):
-        shutil.copy(TOYS / "toy_section.ipynb", root / "notebooks" / f"{service}.ipynb")
-    (root / "parameters" / f"{QUARTER}.yaml").write_text(
-        f"quarter: {QUARTER}\nareas: [cambridgeshire, peterborough]\n"
-        "services: [sexual_health, stop_smoking]\n"
-        "data: {catalogue: data/catalogue.csv, areas: data/areas.csv, "
-        "observations: [data/observations.csv]}\n"
-    )
-    return root
+    return support.toy_project(root, SERVICES_OF_TOY)
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:

@@ -1,4 +1,4 @@
-"""Tests for phlib.rules.periods and phlib.rules.period_text: every accepted and rejected form, arithmetic."""
+"""Tests for phlib.rules.periods and period_text: every accepted and rejected form, arithmetic."""
 
 from datetime import date, datetime
 

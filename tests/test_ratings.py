@@ -1,4 +1,4 @@
-"""Tests for phlib.rules.ratings: the Key's RAG rule, change in performance and year-to-date targets."""
+"""Tests for phlib.rules.ratings: the Key's RAG rule, change, year-to-date targets."""
 
 import math
 from decimal import Decimal

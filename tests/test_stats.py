@@ -1,4 +1,4 @@
-"""Tests for phlib.rules.intervals: confidence intervals against published values, benchmark comparison."""
+"""Tests for phlib.rules.intervals: intervals against published values, benchmark comparison."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `Chart` object and the drawing primitives shared by the house-style charts.
+"""Drawing primitives shared by the house-style charts: axes, ticks, legends, reference lines.
 
 Figures are made with matplotlib's object API (`matplotlib.figure.Figure`), never pyplot, so
 they are not registered with pyplot: a notebook does not show them a second time and they are

@@ -109,7 +109,8 @@ def chart_html(
 ) -> str:
     """The chart as ``<figure class="chart">`` with ``<img alt>`` and a numbered figcaption.
 
-    `number` is a label from `phlib.display.numbering.Numbering` ("Figure 3.2"), or a number that with
+    `number` is a label from `phlib.display.numbering.Numbering` ("Figure 3.2"), or a number
+    that with
     `section` makes one; without it the caption is unnumbered. `caption` replaces the chart's
     title in the figcaption. The chart's data table follows the image unless `data_table` is
     false.

@@ -1,9 +1,10 @@
 """Build what a notebook shows (cards, charts, KPI rows) from the data, for one area and quarter.
 
 Pure functions: they take the catalogue's `Indicator`, the tidy observations, the quarter, the
-area and the `Publication` settings, and return `phlib.display.cards.Card`, `phlib.display.embed.Chart` or
-`phlib.display.tables.KpiRow` values. `phlib.workbook` numbers and renders them. Suppressed and withheld
-figures are removed here, before anything is drawn, so no chart, table or alt text can leak them.
+area and the `Publication` settings, and return `phlib.display.cards.Card`,
+`phlib.display.embed.Chart` or `phlib.display.tables.KpiRow` values. `phlib.workbook` numbers
+and renders them. Suppressed and withheld figures are removed here, before anything is drawn,
+so no chart, table or alt text can leak them.
 """
 
 from __future__ import annotations

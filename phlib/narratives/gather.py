@@ -43,6 +43,7 @@ from phlib.narratives.cells import (
     source_of,
     text_hash,
 )
+from phlib.narratives.memory import memory_path, read_memory
 from phlib.narratives.store import (
     CARRIED,
     KEY_RE,
@@ -187,33 +188,6 @@ def _side_file(store: Path, when: datetime) -> Path:
     return path
 
 
-def _memory_path(notebook: Path) -> Path:
-    return notebook.with_name(f".{notebook.name}.gathered.json")
-
-
-def memory_of(name: str) -> str | None:
-    """The notebook whose gather memory file is called `name`, or None for other names.
-
-    The memory must be copied wherever its notebook is copied (as when a run keeps the
-    sections it did not re-run), else the next gather takes the notebook's text again.
-
-    >>> memory_of(".sexual_health.ipynb.gathered.json"), memory_of(".annex.html.x.tmp")
-    ('sexual_health.ipynb', None)
-    """
-    prefix, suffix = ".", ".ipynb.gathered.json"
-    if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix + suffix):
-        return name[len(prefix) : -len(".gathered.json")]
-    return None
-
-
-def _memory(notebook: Path) -> dict:
-    try:
-        data = json.loads(_memory_path(notebook).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _prepare(notebook, store, known_keys):
     """Read a notebook and its store (raising on any problem) without writing anything."""
     notebook = Path(notebook)
@@ -243,7 +217,7 @@ def _prepare(notebook, store, known_keys):
 
 def _finish(prepared, now: datetime | None) -> GatherResult:
     notebook, nb, doc, path, known_keys = prepared
-    memory = _memory(notebook) if path is not None else {}
+    memory = read_memory(notebook) if path is not None else {}
     result = merge(nb, doc, known_keys, memory)
     result.notebook, result.store = notebook, path
     if path is None:
@@ -257,7 +231,7 @@ def _finish(prepared, now: datetime | None) -> GatherResult:
         result.written = True
     if result.memory:
         memory.update(result.memory)
-        atomic.write_text(_memory_path(notebook), json.dumps(memory, indent=1, sort_keys=True))
+        atomic.write_text(memory_path(notebook), json.dumps(memory, indent=1, sort_keys=True))
     return result
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from phlib import atomic
 from phlib.hashes import relative, short_hash
 from phlib.inputs.catalogue import SERVICES
-from phlib.narratives.gather import memory_of
+from phlib.narratives.memory import memory_of
 from phlib.report.index import (
     SectionStatus,
     annex_html,

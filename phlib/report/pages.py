@@ -21,7 +21,8 @@ from pathlib import Path
 
 import jinja2
 
-from phlib.report.section import Heading, Section, nest
+from phlib.report.fragments import Heading, nest
+from phlib.report.section import Section
 
 ASSETS = Path(__file__).parent / "assets"
 LAYOUTS = Path(__file__).parent / "templates" / "pages"
@@ -139,7 +140,7 @@ def without_title(fragment: str, headings: tuple[Heading, ...], title: str):
     """Drop the notebook's own heading block, or a leading heading that repeats the title,
     since every page and annex section gives the numbered title itself.
 
-    >>> from phlib.report.section import headings_of
+    >>> from phlib.report.fragments import headings_of
     >>> frag = '<h1 id="Stop-smoking">Stop smoking</h1><p>x</p>'
     >>> without_title(frag, headings_of(frag), "3. Stop smoking")[0]
     '<p>x</p>'

@@ -33,7 +33,7 @@ def normalise_direction(direction) -> str | None:
 
     Anything else is a ValueError that lists the accepted words.
 
-    >>> normalise_direction("\u2193"), normalise_direction(" Up "), normalise_direction(float("nan"))
+    >>> normalise_direction("\u2193"), normalise_direction(" Up "), normalise_direction(None)
     ('lower', 'higher', None)
     """
     if direction is None or (isinstance(direction, float) and math.isnan(direction)):

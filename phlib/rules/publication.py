@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from phlib.errors import ParameterError, Problem
 from phlib.rules.selection import number
 from phlib.rules.suppression import suppress_table
@@ -105,8 +107,6 @@ class Publication:
         >>> Publication("public").hidden_parts(count, [(46,), (3,), (103,)])
         [False, True, False]
         """
-        import pandas as pd
-
         triples = [tuple(part) + (None,) * (3 - len(part)) for part in parts]
         hidden = [self.hides(indicator, *part) for part in triples]
         if not self.public or indicator.unit != "count" or number(total) is None:

@@ -39,8 +39,8 @@ def build_scorecard(
 ) -> pd.DataFrame:
     """One row per indicator of `services` and area of `areas`, in catalogue order.
 
-    `quarter` is a `phlib.rules.periods.Quarter`. Columns are `COLUMNS`; `period` is the label of the
-    period the figures come from ("Oct 2022 (latest available)" when it is not the quarter).
+    `quarter` is a `phlib.rules.periods.Quarter`. Columns are `COLUMNS`; `period` is the label of
+    the period the figures come from ("Oct 2022 (latest available)" when it is not the quarter).
     """
     rows = []
     parts = _headline_parts(observations)

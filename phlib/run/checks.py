@@ -19,6 +19,7 @@ from pathlib import Path
 
 from phlib.errors import InputError, NotebookError, PhlibError, Problem, PublicationError
 from phlib.inputs.catalogue import SERVICES, load_catalogue
+from phlib.inputs.notebook_parameters import NOTEBOOK_PARAMETERS
 from phlib.inputs.observations import load_observations
 from phlib.inputs.parameter_file import ParameterReader, read_yaml, suggest
 from phlib.narratives import store as narratives
@@ -26,18 +27,6 @@ from phlib.narratives.cells import coverage, narrative_keys
 from phlib.narratives.review import review_status
 from phlib.rules.scorecard import red_without_actions
 
-PARAMETER_NAMES = (
-    "quarter",
-    "area",
-    "catalogue_path",
-    "areas_path",
-    "observation_paths",
-    "narratives_dir",
-    "publication",
-    "suppression_min",
-    "suppression_max",
-    "section_number",
-)
 TAG_FIX = (
     "open the notebook in JupyterLab, select its first code cell (the one setting quarter, "
     "area, ...), open the property inspector (gear icon, right sidebar) and add the tag "
@@ -141,7 +130,7 @@ def check_notebook(path: Path) -> list[Problem]:
             cell="parameters",
             severity="warning",
         )
-        for name in PARAMETER_NAMES
+        for name in NOTEBOOK_PARAMETERS
         if name not in declared
     ]
 

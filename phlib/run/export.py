@@ -17,7 +17,7 @@ from phlib.errors import InputError, Problem
 from phlib.hashes import file_hashes
 from phlib.narratives import cells as narrative_cells
 from phlib.narratives import store as narratives
-from phlib.narratives.gather import memory_of
+from phlib.narratives.memory import memory_of
 from phlib.report import assemble
 from phlib.report.pages import section_page
 from phlib.report.section import render_section

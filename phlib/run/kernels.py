@@ -25,6 +25,11 @@ import subprocess
 import threading
 from pathlib import Path
 
+# At module level, not in the thread that starts a kernel: jupyter_client imported there while
+# the worker's main thread imports papermill (which imports jupyter_client too) fails now and
+# then with "partially initialized module 'jupyter_client.manager'".
+from jupyter_client.manager import AsyncKernelManager
+
 #: Imports a waiting kernel can run before its notebook arrives. Off by default: on a machine
 #: whose cores are all busy it only moves the import time out of the notebook's first cell.
 HEAVY_PRELOAD = """\
@@ -96,8 +101,6 @@ class KernelPool:
             self._result = (None, error)
 
     async def _start_async(self):
-        from jupyter_client.manager import AsyncKernelManager
-
         self.started += 1
         km = AsyncKernelManager(kernel_name=self.kernel_name)
         log = subprocess.DEVNULL

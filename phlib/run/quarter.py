@@ -4,8 +4,9 @@
 (re-render the pages from the executed notebooks and the narrative store, executing nothing).
 Both write only into a staging folder under `outputs/` and swap it in when complete (see
 `phlib.run.staging`), so outputs are never half written, and both hold the quarter's lock.
-Invalid inputs raise `InputError` before anything is written; a refused public build raises
-`PublicationError`. The exit code is 0 when every notebook ran and 1 when any failed.
+Invalid inputs raise `InputError` and a refused public build raises `PublicationError`, both
+before anything is written and before any worker starts. The exit code is 0 when every
+notebook ran and 1 when any failed.
 
 >>> RunOptions().workers_for(3) >= 1
 True
@@ -88,7 +89,6 @@ def parameters_for(config, area: str, service: str) -> dict:
         "catalogue_path": str(config.catalogue_path),
         "areas_path": str(config.areas_path),
         "observation_paths": [str(p) for p in config.observation_paths],
-        "narratives_dir": str(config.narratives_dir),
         "publication": config.publication,
         "suppression_min": config.suppression_min,
         "suppression_max": config.suppression_max,
@@ -196,6 +196,18 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     if options.publication:
         config = replace(config, publication=options.publication)
     started, clock = datetime.now().astimezone(), time.perf_counter()
+    inputs = check_quarter(config, options.areas, options.services)  # before any worker starts
+    for problem in inputs.warnings:
+        console.say(f"warning: {problem}")
+    scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
+                       config.quarter, list(config.areas), list(config.services))  # fmt: skip
+    blockers = []
+    if config.publication == "public":
+        scorecard = scorecard.result()
+        blockers = publication_check(config, inputs, scorecard,
+                                     options.override_publication_checks)  # fmt: skip
+        for blocker in blockers:
+            console.say(f"publication check overridden: {blocker}")
     planned = len(options.areas or config.areas) * len(options.services or config.services)
     workers = options.workers_for(planned)
     if options.cluster:  # Dask distributed; checked before anything is written
@@ -204,18 +216,6 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     else:
         pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload).start()
     try:
-        inputs = check_quarter(config, options.areas, options.services)
-        for problem in inputs.warnings:
-            console.say(f"warning: {problem}")
-        scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
-                           config.quarter, list(config.areas), list(config.services))  # fmt: skip
-        blockers = []
-        if config.publication == "public":
-            scorecard = scorecard.result()
-            blockers = publication_check(config, inputs, scorecard,
-                                         options.override_publication_checks)  # fmt: skip
-            for blocker in blockers:
-                console.say(f"publication check overridden: {blocker}")
         with prepared(config, inputs, "phreport run", console) as stage:
             outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
                                started, clock, workers, blockers)  # fmt: skip

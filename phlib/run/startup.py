@@ -4,8 +4,10 @@
 when it is installed (JupyterLab's dependencies install it); that package compiles about forty
 grammars at import time, which costs seconds in every process that reads a notebook. Notebook
 validation never uses the URI formats it checks, so `skip_slow_optional_imports` marks it as
-unavailable (jsonschema then simply does not check those formats). phreport calls it first
-thing in its own process and in each worker, before nbformat is imported.
+unavailable (jsonschema then simply does not check those formats). Importing this module does
+it, so `phlib.cli` imports it before anything else of phlib (worker processes, started by
+spawning, import `phlib.cli` first too); phreport also calls it first thing in its own process
+and in each worker.
 
 >>> skip_slow_optional_imports()
 >>> import sys
@@ -25,3 +27,6 @@ def skip_slow_optional_imports() -> None:
     something has imported them already)."""
     for name in SLOW_OPTIONAL:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+skip_slow_optional_imports()  # on import: see the module docstring

@@ -14,6 +14,7 @@ run leaves no workers behind, and their kernels exit when they see their parent 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -33,8 +34,6 @@ def _die_with_parent() -> None:
     """Ask Linux to kill this worker if the parent dies (a killed run leaves no workers)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):
-            import ctypes
-
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
@@ -52,8 +51,10 @@ def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int) -> None:
         os._exit(1)
 
     signal.signal(signal.SIGTERM, stop)
-    pool.prestart()
+    # papermill (and through it jupyter_client) is imported here, before the kernel thread
+    # starts: two threads importing jupyter_client at once can see it half initialised.
     engine = register_engine()
+    pool.prestart()
     with contextlib.suppress(Exception):
         exporter()  # compile the template while the first kernel starts
     try:

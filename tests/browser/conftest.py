@@ -1,59 +1,31 @@
 """Fixtures of the browser tests: the sample quarter's real outputs, and Chromium with no network.
 
-`quarter_outputs` runs `phreport run 2022-23-Q3 --workers 2` once per test session in a
-temporary copy of the project (notebooks, parameters, data, narratives) and gives the outputs
-folder. `browser` is one headless Chromium (Debian's, driven by Playwright) for the session;
-`visit` opens a page from a file:// address where every request that is not file: or data:
-is aborted and recorded. A missing Chromium or poppler-utils FAILS the
+`quarter_outputs` is the outputs folder of the suite's one run of the sample quarter
+(`sample_run` in tests/conftest.py: `phreport run 2022-23-Q3 --workers 2` in a temporary copy
+of the project). `browser` is one headless Chromium (Debian's, driven by Playwright) for the
+session; `visit` opens a page from a file:// address where every request that is not file: or
+data: is aborted and recorded. A missing Chromium or poppler-utils FAILS the
 tests with the fix (`make browser`): these tests never skip.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import support
 
 from phlib.errors import PrintError
 from phlib.report.pdf import block_network, find_chromium, launch
 
-PROJECT = Path(__file__).resolve().parents[2]
-QUARTER = "2022-23-Q3"
-QUARTER_LABEL = "Q3 2022/23"
-COPIED = ("notebooks", "parameters", "data", "narratives")
+PROJECT = support.PROJECT
+QUARTER = support.QUARTER
+QUARTER_LABEL = support.QUARTER_LABEL
 SCREENSHOTS = PROJECT / "outputs" / "screenshots"
-RUN_TIMEOUT = 900
 VIEWPORT = {"width": 1280, "height": 900}
 POPPLER = ("pdfinfo", "pdftoppm", "pdftotext")
-
-
-def phreport_command() -> list[str]:
-    """The phreport of this virtual environment (or `python -m phlib.cli` when not installed)."""
-    script = Path(sys.executable).with_name("phreport")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "phlib.cli"]
-
-
-def run_phreport(project: Path, *args: str, accept=(0,)) -> subprocess.CompletedProcess:
-    """Run phreport in `project`; fail the test with its output unless it exits with one of
-    the codes in `accept`."""
-    command = [*phreport_command(), *args]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    done = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT
-    )
-    if done.returncode not in accept:
-        pytest.fail(
-            f"`{' '.join(command[-len(args) - 1 :])}` in {project} exited with "
-            f"{done.returncode}\n--- stdout\n{done.stdout[-4000:]}\n--- stderr\n"
-            f"{done.stderr[-4000:]}",
-            pytrace=False,
-        )
-    return done
 
 
 @pytest.fixture(scope="session")
@@ -71,31 +43,23 @@ def quarter_label() -> str:
 @pytest.fixture(scope="session")
 def phreport():
     """`phreport(project, *args)` runs the CLI in a folder and fails the test if it fails."""
-    return run_phreport
+    return support.run_phreport
 
 
 @pytest.fixture(scope="session")
-def project_copy(tmp_path_factory) -> Path:
-    """A temporary copy of the project's inputs, where phreport may write outputs/."""
-    root = tmp_path_factory.mktemp("project")
-    missing = [name for name in COPIED if not (PROJECT / name).is_dir()]
-    if missing:
-        pytest.fail(f"the project has no {', '.join(missing)} folder(s) in {PROJECT}")
-    for name in COPIED:
-        shutil.copytree(
-            PROJECT / name, root / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
-        )
-    return root
+def project_copy(sample_run) -> Path:
+    """The temporary copy of the project where the sample quarter ran (read it only)."""
+    return sample_run.root
 
 
 @pytest.fixture(scope="session")
-def quarter_run(project_copy) -> subprocess.CompletedProcess:
+def quarter_run(sample_run) -> support.Done:
     """The real `phreport run 2022-23-Q3 --workers 2`, once per session.
 
     Exit code 1 (a notebook failed, the rest still produced) is let through so that the
     pages can still be checked; `test_offline` fails on it with the run's output.
     """
-    return run_phreport(project_copy, "run", QUARTER, "--workers", "2", accept=(0, 1))
+    return sample_run.done
 
 
 @pytest.fixture(scope="session")

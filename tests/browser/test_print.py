@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import support
 from bs4 import BeautifulSoup
 from PIL import Image
 
@@ -26,10 +27,13 @@ PRINTABLE_PX = {"width": 680, "height": 979}  # A4 less print.css margins, at 96
 
 
 @pytest.fixture(scope="module")
-def printed(quarter, annex_paths, project_copy, phreport) -> dict[Path, Path]:
-    """annex.html -> annex.pdf, printed by the real `phreport pdf 2022-23-Q3`."""
-    phreport(project_copy, "pdf", quarter)
-    return {html: html.with_suffix(".pdf") for html in annex_paths}
+def printed(quarter, annex_paths, project_copy, phreport, tmp_path_factory) -> dict[Path, Path]:
+    """annex.html -> annex.pdf, printed by the real `phreport pdf 2022-23-Q3` in a copy of the
+    sample run (printing adds files to the outputs; the shared run stays as it was)."""
+    project = support.copy_project(project_copy, tmp_path_factory.mktemp("print") / "project")
+    phreport(project, "pdf", quarter)
+    copies = [project / path.relative_to(project_copy) for path in annex_paths]
+    return {html: html.with_suffix(".pdf") for html in copies}
 
 
 def _run(*command: str) -> str:

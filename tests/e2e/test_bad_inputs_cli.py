@@ -12,28 +12,15 @@ See tests/bad_inputs/README.md for the corpus.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shlex
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+import support as h
 
-
-def _helpers():
-    name = "e2e_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("helpers.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
 QUARTER = h.QUARTER
 DATA, PARAMETERS = h.CORPUS / "data", h.CORPUS / "parameters"
 NARRATIVES, NOTEBOOKS = h.CORPUS / "narratives", h.CORPUS / "notebooks"
@@ -152,9 +139,9 @@ def assert_precise(line: str, names: str, where: str = "", column: str = "", fix
 
 
 @pytest.fixture(scope="module")
-def good(tmp_path_factory) -> Path:
-    """A project with good outputs from a real run (shared, never changed)."""
-    return h.good_project(tmp_path_factory.getbasetemp())
+def good(good_project) -> Path:
+    """A project with good outputs from a real run (shared, never changed; tests/conftest.py)."""
+    return good_project
 
 
 @pytest.fixture

@@ -12,27 +12,14 @@ name, code or traceback anywhere, the failed section's page included.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+import support as h
 from bs4 import BeautifulSoup
 
-
-def _helpers():
-    name = "e2e_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("helpers.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
 QUARTER, AREA = h.QUARTER, "cambridgeshire"
 SERVICES = ("sexual_health", "stop_smoking")
 BROKEN = "stop_smoking"

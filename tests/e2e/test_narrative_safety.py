@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import support
 import yaml
 from bs4 import BeautifulSoup
 
@@ -94,7 +95,7 @@ class EditedRun:
     project: Path
     before: object  # the store's NarrativeDoc before any edit
     store_access: Section  # the store's access section after the hand edit
-    run: object  # conftest.Done
+    run: object  # support.Done
 
 
 @pytest.fixture(scope="module")
@@ -278,7 +279,7 @@ def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport)
         clock = time.perf_counter()
         with open(log, "w", encoding="utf-8") as out:
             run = subprocess.Popen(
-                [*_phreport_command(), "run", QUARTER, *SCOPE],
+                [*support.phreport_command(), "run", QUARTER, *SCOPE],
                 cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
             killed = kill_during(run, phase, delay)
@@ -324,13 +325,6 @@ def test_killed_runs_leave_whole_narratives_and_whole_outputs(project, phreport)
     complete_outputs(live)
     staging = project / "outputs" / ".staging"
     assert not staging.exists() or not any(staging.iterdir()), "staging folders left behind"
-
-
-def _phreport_command() -> list[str]:
-    import sys
-
-    script = Path(sys.executable).with_name("phreport")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "phlib.cli"]
 
 
 # --- the next quarter --------------------------------------------------------------------------

@@ -1,24 +1,24 @@
 """A real public build of the sample quarter, read page by page.
 
 One `phreport run 2022-23-Q3 --publication public` (both areas, every service, the console
-script, no override: the sample narratives are complete) is shared by the tests. They parse
-every HTML page it wrote and check that no figure of a restricted (NDTMS) indicator appears,
-that every count from 1 to 4 is shown as ``*`` in each cell that would show it (cards, the
-service scorecards, KPI tables, chart data tables, the index and scorecard.csv) and never as
-0, and that the stop smoking providers table hides a second provider beside the total. The
-internal build marks restricted indicators "Not for publication".
+script, no override: the sample narratives are complete; `public_run` in tests/conftest.py) is
+shared by the tests. They parse every HTML page it wrote and check that no figure of a
+restricted (NDTMS) indicator appears, that every count from 1 to 4 is shown as ``*`` in each
+cell that would show it (cards, the service scorecards, KPI tables, chart data tables, the
+index and scorecard.csv) and never as 0, and that the stop smoking providers table hides a
+second provider beside the total. The internal build marks restricted indicators "Not for
+publication".
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+import support as h
 from bs4 import BeautifulSoup
 
 from phlib.display.formatting import format_value
@@ -29,18 +29,6 @@ from phlib.inputs.observations import load_observations
 from phlib.rules.publication import Publication
 from phlib.rules.selection import headline_series, summarise
 
-
-def _helpers():
-    name = "e2e_helpers"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("helpers.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-h = _helpers()
 QUARTER = h.QUARTER
 pytestmark = pytest.mark.slow
 
@@ -97,12 +85,9 @@ class Build:
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory) -> Build:
-    root = h.copy_inputs(tmp_path_factory.mktemp("public") / "project")
-    done = h.phreport_subprocess(
-        "run", QUARTER, "--publication", "public", "--workers", "2", "--project", str(root)
-    )
-    return Build(root, done)
+def build(public_run) -> Build:
+    """The suite's one public run of the sample quarter (`public_run`, tests/conftest.py)."""
+    return Build(public_run.root, public_run.done)
 
 
 def text_of(node) -> str:
@@ -210,8 +195,8 @@ def test_restricted_cards_and_tables_say_not_published_and_draw_no_chart(build):
             assert not any(indicator.title in c for c in captions), indicator.indicator_id
 
 
-def test_the_internal_build_marks_restricted_indicators_not_for_publication(tmp_path_factory):
-    good = h.good_project(tmp_path_factory.getbasetemp())
+def test_the_internal_build_marks_restricted_indicators_not_for_publication(good_project):
+    good = good_project
     doc = BeautifulSoup(
         (good / "outputs" / QUARTER / "cambridgeshire" / "drugs_alcohol.html").read_text(),
         "html.parser",
