@@ -2,6 +2,7 @@
 #   make report   set up (virtual environment + install) and run the sample quarter
 #   make test     set up (including Debian's chromium for the browser tests) and run every test
 #   make lab      open JupyterLab on the workbook
+#   make national write the national sample project (152 areas) into national/
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +10,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 QUARTER ?= 2022-23-Q3
 
-.PHONY: setup report test lab browser lint bench clean-outputs
+.PHONY: setup report test lab browser lint bench bench-scale national clean-outputs
 
 setup: $(STAMP)
 
@@ -41,6 +42,12 @@ lab: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_quarter.py
+
+bench-scale: setup
+	$(BIN)/python benchmarks/bench_scale.py
+
+national: setup
+	$(BIN)/python scripts/national.py --out national
 
 clean-outputs:
 	rm -rf outputs/20*

@@ -5,6 +5,7 @@ Commands (each has --help)::
     phreport run QUARTER [--areas a,b] [--services s,t] [--workers N]
                          [--publication internal|public] [--override-publication-checks]
                          [--timeout SECONDS] [--force] [--explain]
+                         [--cluster ADDRESS]
     phreport check QUARTER [--areas a,b] [--services s,t] [--publication internal|public]
     phreport list
     phreport export QUARTER [--areas a,b] [--services s,t] [--publication internal|public]
@@ -88,6 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         "3 the quarter is locked by another run, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--project",
+        dest="top_project",
+        type=Path,
+        help="the project folder, before the command (phreport --project DIR run ...)",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--project", type=Path, help="the project folder (default: found from here upwards)"
@@ -117,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain",
         action="store_true",
         help="print which notebooks would run or be reused, and why; write nothing",
+    )
+    run.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the notebooks on Dask distributed: tcp://host:8786 for a running scheduler, "
+        "local or local:N for a cluster on this machine (default: local worker processes)",
     )
 
     check = sub.add_parser(
@@ -227,7 +240,8 @@ def main(argv=None) -> int:
     """Run `phreport` with `argv` (default: the command line); returns the exit code."""
     skip_slow_optional_imports()
     args = build_parser().parse_args(argv)
-    args.project = Path(args.project) if args.project else find_project()
+    chosen = getattr(args, "project", None) or args.top_project
+    args.project = Path(chosen) if chosen else find_project()
     args.argv = tuple(sys.argv[1:] if argv is None else argv)
     console = Console()
     name = args.command.replace("-", "_")

@@ -78,6 +78,7 @@ def cmd_run(args, console) -> int:
         timeout=args.timeout,
         force=args.force,
         explain=args.explain,
+        cluster=args.cluster,
         argv=args.argv,
     )
     return run_quarter(config, options, console).exit_code

@@ -124,6 +124,10 @@ class PrintError(PhlibError):
     """An annex could not be printed to PDF (no browser, or the page is not self-contained)."""
 
 
+class ClusterError(PhlibError):
+    """The Dask cluster named by --cluster cannot be used (unreachable, no workers, bad address)."""
+
+
 class UnknownNameError(PhlibError, KeyError):
     """A name (an indicator id, a notebook parameter) that is not known; the message names it
     and the close or known ones. Its text reads plainly (a KeyError's would be quoted).

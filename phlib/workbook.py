@@ -84,7 +84,7 @@ class Workbook(OwnContent):
         check_parameters(unknown, service)
         catalogue = load_catalogue(catalogue_path, areas_path)
         paths = [observation_paths] if isinstance(observation_paths, str) else observation_paths
-        observations = load_observations(list(paths), catalogue)
+        observations = load_observations(list(paths), catalogue, areas=[area])
         catalogue.area_name(area)  # KeyError naming the closest area if unknown
         if service not in SERVICES:
             raise KeyError(f"unknown service {service!r}; use one of {', '.join(SERVICES)}")

@@ -304,3 +304,18 @@ def test_a_file_with_many_problems_reports_them_all_at_once(tmp_path, catalogue)
         (6, None),  # duplicate of row 5
     ]
     assert "The observations have 9 problem(s)" in str(caught.value)
+
+
+def test_reading_one_area_keeps_and_checks_only_its_rows(tmp_path, catalogue):
+    rows = [
+        "sh_offered,peterborough,Q3 2022/23,,56.5,113,200,90,",
+        "ss_quits,cambridgeshire,Oct 2022,,42,,,,",
+        "ss_quits,cambridgeshire,Month 13,,-2,,,,",  # bad, but not Peterborough's
+    ]
+    path = write(tmp_path, rows)
+    one = load_observations(path, catalogue, areas=["peterborough"])
+    assert one["area"].tolist() == ["peterborough"]
+    assert one["source_row"].tolist() == [2]
+    assert "Month 13" in error_text(path, catalogue)
+    with pytest.raises(ObservationsError):
+        load_observations(path, catalogue, areas=["cambridgeshire"])

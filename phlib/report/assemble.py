@@ -24,6 +24,7 @@ from phlib.report.index import (
     previous_notice,
     scorecard_csv,
 )
+from phlib.report.overview import many_areas
 from phlib.report.pages import AnnexPart, Page, Provenance
 from phlib.report.section import render_section
 
@@ -185,11 +186,13 @@ def write_index(
     services = [(s, service_heading(config, s)) for s in config.services]
     frame = page(config, prov, "", "index.html")
     small = (config.suppression_min, config.suppression_max)
-    anchors = {
-        key: page_anchors((folder / status.page_href).read_text(encoding="utf-8"))
-        for key, status in statuses_after.items()
-        if status.page_href and (folder / status.page_href).is_file()
-    }
+    anchors = {}  # with many areas the index links to sections, not to cards
+    if not many_areas(len(areas)):
+        anchors = {
+            key: page_anchors((folder / status.page_href).read_text(encoding="utf-8"))
+            for key, status in statuses_after.items()
+            if status.page_href and (folder / status.page_href).is_file()
+        }
     html = index_html(
         frame,
         areas,

@@ -24,6 +24,7 @@ from types import SimpleNamespace
 
 from phlib.display.formatting import SUPPRESSED
 from phlib.display.style import rag_class
+from phlib.report.overview import area_rows, many_areas
 from phlib.report.pages import AnnexPart, Notice, Page, annex_page, render
 from phlib.report.review import review_context
 from phlib.report.section import Section
@@ -210,7 +211,12 @@ def index_html(
     `statuses` maps (area, service) to `SectionStatus`; `suppression` is the range of small
     counts a public build hides; `anchors` maps (area, service) to the ids its page has, so
     each rating links to the indicator's card, or to its row when it has no card; `review` is
-    the review list (`phlib.report.review.ReviewItem`), shown in internal builds."""
+    the review list (`phlib.report.review.ReviewItem`), shown in internal builds. With many
+    areas the page shows `phlib.report.overview` (by area and service) instead of the grids."""
+    overview = None
+    if many_areas(len(areas)):
+        rows = scorecard_rows(scorecard, publication, suppression) if scorecard is not None else []
+        overview = area_rows(areas, services, statuses, rows)
     grid = []
     for service, heading in services:
         cells = []
@@ -256,7 +262,11 @@ def index_html(
         summary=summary,
         areas=[{"key": key, "name": name} for key, name in areas],
         sections=grid,
-        scorecard=_scorecard_groups(
+        sections_heads=[{"service": s, "heading": h} for s, h in services],
+        overview=overview,
+        scorecard=[]
+        if overview
+        else _scorecard_groups(
             scorecard, areas, services, statuses, publication, suppression, anchors
         ),
         failures=failures,

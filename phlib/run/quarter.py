@@ -35,6 +35,7 @@ from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
+from phlib.run.cluster import ClusterPool
 from phlib.run.jobs import Job, longest_first
 from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
@@ -60,6 +61,7 @@ class RunOptions:
     preload: str | None = None
     force: bool = False
     explain: bool = False
+    cluster: str | None = None
     argv: tuple[str, ...] = field(default=())
 
     def workers_for(self, jobs: int) -> int:
@@ -227,7 +229,11 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             console.say(f"publication check overridden: {blocker}")
     planned = len(options.areas or config.areas) * len(options.services or config.services)
     workers = options.workers_for(planned)
-    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
+    if options.cluster:  # Dask distributed; checked before anything is written
+        pool = ClusterPool(options.cluster, preload=options.preload).start()
+        workers = pool.size
+    else:
+        pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
     try:
         keys = notebook_keys(config, inputs, parameters_for, assemble_private(config))
         live = config.outputs_dir / config.quarter.id
@@ -236,7 +242,8 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             console.say(explain(plan, config.quarter.label))
             pool.close()
             return RunOutcome(0, live)
-        pool.start(sum(d.execute for d in plan.values()))  # no worker when nothing executes
+        if not options.cluster:  # a cluster's workers are already there
+            pool.start(sum(d.execute for d in plan.values()))  # none when nothing executes
         with prepared(config, inputs, "phreport run", console) as stage:
             outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
                                started, clock, workers, blockers, keys)  # fmt: skip
