@@ -23,6 +23,7 @@ from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.checks import check_quarter, notebook_keys, publication_check
 from phlib.run.export import export_quarter
+from phlib.run.importer import import_fingertips
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
 from phlib.run.quarter import RunOptions, known_keys, pull_edits, run_quarter
@@ -215,3 +216,9 @@ def cmd_pdf(args, console) -> int:
     for path in print_quarter(Path(args.project) / "outputs", quarter):
         console.say(f"Wrote {path}")
     return 0
+
+
+def cmd_import_fingertips(args, console) -> int:
+    """`phreport import fingertips`: a Fingertips export into tidy observations."""
+    return import_fingertips(Path(args.project), Path(args.file), args.output, args.dry_run,
+                             console)  # fmt: skip

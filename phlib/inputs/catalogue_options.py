@@ -10,7 +10,8 @@
   such as 0.4 are not taken for fractions (0.4 for 40%).
 
 >>> problems = []
->>> row = {"fingertips_id": "93356.0", "ci_method": "Byar", "small_percent": "Yes", "unit": "per_100000"}
+>>> row = {"fingertips_id": "93356.0", "ci_method": "Byar", "small_percent": "Yes",
+...        "unit": "per_100000"}
 >>> check_options(row, lambda column, message, fix: problems.append(column))
 >>> row["fingertips_id"], row["ci_method"], row["small_percent"], problems
 ('93356', 'byar', True, [])
@@ -49,7 +50,8 @@ def check_options(row: dict, problem) -> None:
         row["fingertips_id"] = ""
     method = str(row.get("ci_method", "") or "").strip().lower()
     if method and method not in CI_METHODS:
-        problem("ci_method", "unknown ci_method", did_you_mean(method, CI_METHODS) + one_of(CI_METHODS))
+        fix = did_you_mean(method, CI_METHODS) + one_of(CI_METHODS)
+        problem("ci_method", "unknown ci_method", fix)
         method = ""
     row["ci_method"] = method or default_ci_method(row.get("unit", ""))
     flag = str(row.get("small_percent", "") or "").strip().lower()

@@ -28,7 +28,7 @@ FRACTION_COLUMNS = ("value", "england_mean", "region_mean", "stat_neighbour_mean
 def looks_like_fingertips(headers) -> bool:
     """True when the headers are those of a Fingertips export (not tidy observations)."""
     keys = {snake_case(h) for h in headers}
-    return FINGERTIPS_HEADERS <= keys and bool(keys & FINGERTIPS_HINTS)
+    return keys >= FINGERTIPS_HEADERS and bool(keys & FINGERTIPS_HINTS)
 
 
 def fingertips_problem(file: str, header_row) -> Problem:

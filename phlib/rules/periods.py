@@ -2,11 +2,12 @@
 
 A financial year runs 1 April to 31 March; a calendar year (`2017`) January to December.
 Multi-year and cumulative figures are `PeriodRange`s (`phlib.rules.period_base`): `2019 - 21`,
-`2018/19 - 20/21`, `2021/22 Q1 - 2022/23 Q3`, shown as the publisher writes them. Ids name files and folders (`2022-10`, `2022-23-Q3`,
-`2022-23`); labels are what people read (`Oct 2022`, `Q3 2022/23`, `2022/23`). Every period
-has `.id`, `.label`, `.kind`, `.start`, `.end`, `.months`, `.months_elapsed` (months of its
-financial year up to its end), `.year` (its `FinancialYear`), `.financial_year` (that year's
-label), `.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives the id.
+`2018/19 - 20/21`, `2021/22 Q1 - 2022/23 Q3`, shown as the publisher writes them. Ids name
+files and folders (`2022-10`, `2022-23-Q3`, `2022-23`, `2017`, `2019_2021`); labels are what
+people read (`Oct 2022`, `Q3 2022/23`, `2022/23`). Every period has `.id`, `.label`, `.kind`,
+`.start`, `.end`, `.months`, `.months_elapsed` (months of its financial year up to its end),
+`.year` (its `FinancialYear`), `.financial_year` (that year's label), `.frequency`,
+`.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives the id.
 
 Periods of any kind sort by `(start, end)`: the earlier start first and, of two starting on the
 same day, the shorter first. Equality and hashing are by kind and value; `shift(n)` moves `n`
@@ -29,7 +30,7 @@ from datetime import date
 from typing import ClassVar
 
 from phlib.errors import PeriodError
-from phlib.rules.period_base import Period, PeriodRange, frequency_of
+from phlib.rules.period_base import Period, PeriodRange
 from phlib.rules.period_text import (
     MONTH_ABBREVIATIONS,
     period_error,
