@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from phlib.display import formatting
+from phlib.display.card_comparisons import comparison_html
 from phlib.display.formatting import MISSING, SUPPRESSED, check_unit, default_decimals, format_value
 from phlib.display.markup import esc, link_html, slug
 from phlib.display.style import rag_class
@@ -81,6 +82,12 @@ class Card:
     publication: str = "internal"
     suppressed_fields: frozenset = field(default_factory=frozenset)
     notes: tuple = ()
+    lower_ci: float | None = None  # the 95% interval and comparisons: phlib.rules.significance
+    upper_ci: float | None = None
+    interval_note: str = ""
+    compared_to_england: str = ""
+    compared_to_region: str = ""
+    region_mean: float | None = None
 
     def __post_init__(self):
         check_unit(self.unit)
@@ -231,6 +238,7 @@ def card_html(
     ]
     parts.append(_table(f"{card.heading}: performance{period}", row1, "card-row-1"))
     parts.append(_table(f"{card.heading}: comparators and rating{period}", row2, "card-row-2"))
+    parts.append(comparison_html(card))
     if card.suppressed_fields and not card.withheld:
         parts.append(f'<p class="card-footnote">{esc(SUPPRESSION_NOTE)}</p>')
     if card.notes and not card.withheld:
@@ -245,7 +253,7 @@ def card_html(
         items = "".join(f"<li>{link_html(text, url)}</li>" for text, url in card.links)
         parts.append(f'<{sub}>Useful links</{sub}><ul class="card-useful-links">{items}</ul>')
     parts.append("</section>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def card_summary_row(card: Card) -> dict:
