@@ -45,6 +45,7 @@ from phlib.narratives.cells import (
 )
 from phlib.narratives.store import (
     CARRIED,
+    SAMPLE,
     KEY_RE,
     WRITTEN,
     NarrativeDoc,
@@ -139,7 +140,7 @@ def merge(nb, doc: NarrativeDoc, known_keys: Iterable[str] | None = None, memory
             actions = ""  # the section keeps its Actions part
         ours = Section(key, got.commentary, actions, WRITTEN)
         if store is not None and store.same_text(ours):
-            if store.status == CARRIED and not got.marker:
+            if store.status in (CARRIED, SAMPLE) and not got.marker:
                 result.reviewed.append(key)
                 sections[key] = Section(key, store.commentary, store.actions, WRITTEN)
         elif (

@@ -14,6 +14,7 @@ from phlib.narratives.document import (
     HEADING_RE,
     KEY_RE,
     MISSING,
+    SAMPLE,
     NAME_RE,
     WRITTEN,
     NarrativeDoc,
@@ -109,7 +110,7 @@ class _Reader:
         value, current = value.strip(), self.current
         current.status_seen = True
         carried = _CARRIED.fullmatch(value)
-        if value.lower() in (WRITTEN, MISSING):
+        if value.lower() in (WRITTEN, MISSING, SAMPLE):
             current.status = value.lower()
             return
         if carried:
@@ -118,7 +119,8 @@ class _Reader:
                 return
             except PeriodError:
                 pass
-        fix = "write 'Status: written', 'Status: missing' or 'Status: carried forward from "
+        fix = "write 'Status: written', 'Status: missing', 'Status: sample' or 'Status: carried "
+        fix += "forward from "
         self.report(number, "unknown status", fix + "Q3 2022/23'", value)
 
     def text(self, number: int, line: str) -> None:

@@ -28,8 +28,9 @@ The format, line by line:
   with `_` shown as a space and the first letter in capitals; the quarter is its label.
 - Each section starts with `## <key>`; a key is `[a-z0-9_]+` (an indicator id or a section id
   such as `summary`) and appears once per file. Sections keep the order of the file.
-- The next line is `Status: written`, `Status: missing` or
-  `Status: carried forward from Q3 2022/23` (the quarter the text was copied from).
+- The next line is `Status: written`, `Status: missing`, `Status: sample` (the made-up
+  commentary that comes with the workbook: shown marked as sample, refused by a public build)
+  or `Status: carried forward from Q3 2022/23` (the quarter the text was copied from).
 - Then `### Commentary` and, for sections that have actions, `### Actions`, each followed by a
   blank line and its text. Nothing else may stand between `## <key>` and the text headings.
 - Inside the text, a line that would read as a level 1-3 heading (`#`, `##` or `###` then a
@@ -91,6 +92,7 @@ from phlib.narratives.document import (
     MISSING,
     NAME_RE,
     QUARTER_RE,
+    SAMPLE,
     WRITTEN,
     NarrativeDoc,
     Section,
@@ -107,6 +109,7 @@ __all__ = [
     "MISSING",
     "NAME_RE",
     "QUARTER_RE",
+    "SAMPLE",
     "WRITTEN",
     "NarrativeDoc",
     "Section",

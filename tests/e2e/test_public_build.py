@@ -99,6 +99,7 @@ class Build:
 @pytest.fixture(scope="module")
 def build(tmp_path_factory) -> Build:
     root = h.copy_inputs(tmp_path_factory.mktemp("public") / "project")
+    h.review_sample_narratives(root)
     done = h.phreport_subprocess(
         "run", QUARTER, "--publication", "public", "--workers", "2", "--project", str(root)
     )
