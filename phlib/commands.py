@@ -22,6 +22,7 @@ from phlib.rules.periods import Quarter
 from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.checks import check_quarter, notebook_keys, publication_check
+from phlib.run.data_checks import quarter_warnings
 from phlib.run.export import export_quarter
 from phlib.run.importer import import_fingertips
 from phlib.run.lock import RunLock
@@ -84,7 +85,7 @@ def cmd_check(args, console) -> int:
     """`phreport check`: validate everything a run would use; write nothing."""
     config = _config(args)
     inputs = check_quarter(config, args.areas, args.services)
-    for problem in inputs.warnings:
+    for problem in (*inputs.warnings, *quarter_warnings(config, inputs)):
         console.say(f"warning: {problem}")
     if config.publication == "public":
         card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,

@@ -60,7 +60,8 @@ def headline_age(rows: pd.DataFrame, wanted: str = "") -> str:
     """The age of the headline series: `wanted`, else `All ages`, else the only or commonest.
 
     >>> rows = pd.DataFrame({"age": ["0-9 yrs", "All ages", "0-9 yrs"]})
-    >>> headline_age(rows), headline_age(rows, "0-9 yrs"), headline_age(rows[rows.age != "All ages"])
+    >>> rows2 = rows[rows.age != "All ages"]
+    >>> headline_age(rows), headline_age(rows, "0-9 yrs"), headline_age(rows2)
     ('All ages', '0-9 yrs', '0-9 yrs')
     """
     if wanted:
@@ -175,8 +176,9 @@ def _map_indicator(indicator, first: bool, rows, areas, read, result, ft_id, nam
     age = headline_age(own, indicator.fingertips_age)
     iid = indicator.indicator_id
     if own.empty or age not in set(own["age"]):
-        result.warnings.append(f"{iid}: the export has no {sex}, {age or 'any age'} series; "
-                               "check fingertips_sex and fingertips_age in the catalogue")  # fmt: skip
+        series = f"{sex}, {age or 'any age'}"
+        result.warnings.append(f"{iid}: the export has no {series} series; check "
+                               "fingertips_sex and fingertips_age in the catalogue")  # fmt: skip
         return []
     comparators: dict[tuple, float] = {}
     for row in rows[rows["is_headline"]].itertuples(index=False):

@@ -45,8 +45,8 @@ from phlib.narratives.cells import (
 )
 from phlib.narratives.store import (
     CARRIED,
-    SAMPLE,
     KEY_RE,
+    SAMPLE,
     WRITTEN,
     NarrativeDoc,
     Section,

@@ -22,8 +22,8 @@ from pathlib import Path
 from phlib.errors import NarrativeError, PeriodError, Problem
 from phlib.narratives.store import (
     CARRIED,
-    SAMPLE,
     MISSING,
+    SAMPLE,
     NarrativeDoc,
     Section,
     load,

@@ -63,8 +63,9 @@ def import_fingertips(root: Path, file: Path, output: Path | None, dry_run: bool
             for line in lines:
                 console.say(f"  {line}")
     if result.unmapped:
-        console.say(f"Not in the catalogue: add these rows to {_shown(catalogue_path, root)} "
-                    "(check service, unit, direction and frequency), then import again:")  # fmt: skip
+        where = _shown(catalogue_path, root)
+        console.say(f"Not in the catalogue: add these rows to {where} (check service, unit, "
+                    "direction and frequency), then import again:")  # fmt: skip
         if extended:
             console.say("  (the catalogue has no fingertips_id column yet: add it last, as in "
                         "this header)")  # fmt: skip
