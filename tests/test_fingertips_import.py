@@ -30,13 +30,33 @@ from phlib.workbook import Workbook
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fingertips_sample.csv"
 HEADER = [
-    "Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code", "Area Name",
-    "Area Type", "Sex", "Age", "Category Type", "Category", "Time period", "Value",
-    "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit",
-    "Count", "Denominator", "Value note", "Recent Trend",
-    "Compared to England value or percentiles", "Compared to Region value or percentiles",
-    "Time period Sortable", "New data", "Compared to goal",
-]  # fmt: skip
+    "Indicator ID",
+    "Indicator Name",
+    "Parent Code",
+    "Parent Name",
+    "Area Code",
+    "Area Name",
+    "Area Type",
+    "Sex",
+    "Age",
+    "Category Type",
+    "Category",
+    "Time period",
+    "Value",
+    "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit",
+    "Lower CI 99.8 limit",
+    "Upper CI 99.8 limit",
+    "Count",
+    "Denominator",
+    "Value note",
+    "Recent Trend",
+    "Compared to England value or percentiles",
+    "Compared to Region value or percentiles",
+    "Time period Sortable",
+    "New data",
+    "Compared to goal",
+]
 ENGLAND = ("E92000001", "England", "Country", "", "")
 EAST = ("E12000006", "East of England region", "Region", "E92000001", "England")
 AREAS = [
@@ -53,21 +73,45 @@ public,90002,,
 ft_visits,Example visits in the last 12 months,healthy_child,percent,1,none,none,Contextual,\
 quarter,public,90003,,
 """
-AREAS_CSV = "area,name,ons_code\ncambridgeshire,Cambridgeshire,E10000003\n" \
-    "peterborough,Peterborough,E06000031\n"  # fmt: skip
+AREAS_CSV = (
+    "area,name,ons_code\ncambridgeshire,Cambridgeshire,E10000003\n"
+    "peterborough,Peterborough,E06000031\n"
+)
 # (indicator, name, unit, direction, periods as published, {(area code, sex, age): rate})
 SERIES = {
-    90001: ("Example infection incidence rate/100,000", "per_100000", "lower",
-            ["2017", "2018", "2019", "2020", "2021"]),
-    90002: ("Example screening coverage (%)", "percent", "higher",
-            ["2017 - 19", "2018 - 20", "2019 - 21"]),
-    90003: ("Example visits in the last 12 months (%)", "percent", None,
-            ["2021/22 Q2 - 2022/23 Q1", "2021/22 Q3 - 2022/23 Q2", "2021/22 Q4 - 2022/23 Q3"]),
-}  # fmt: skip
-BASE = {"E92000001": 50.0, "E12000006": 47.0, "E10000003": 41.0, "E06000031": 62.0,
-        "E10000020": 55.0}  # fmt: skip
-POPULATION = {"E92000001": 56_000_000, "E12000006": 6_200_000, "E10000003": 650_000,
-              "E06000031": 200_000, "E10000020": 900_000}  # fmt: skip
+    90001: (
+        "Example infection incidence rate/100,000",
+        "per_100000",
+        "lower",
+        ["2017", "2018", "2019", "2020", "2021"],
+    ),
+    90002: (
+        "Example screening coverage (%)",
+        "percent",
+        "higher",
+        ["2017 - 19", "2018 - 20", "2019 - 21"],
+    ),
+    90003: (
+        "Example visits in the last 12 months (%)",
+        "percent",
+        None,
+        ["2021/22 Q2 - 2022/23 Q1", "2021/22 Q3 - 2022/23 Q2", "2021/22 Q4 - 2022/23 Q3"],
+    ),
+}
+BASE = {
+    "E92000001": 50.0,
+    "E12000006": 47.0,
+    "E10000003": 41.0,
+    "E06000031": 62.0,
+    "E10000020": 55.0,
+}
+POPULATION = {
+    "E92000001": 56_000_000,
+    "E12000006": 6_200_000,
+    "E10000003": 650_000,
+    "E06000031": 200_000,
+    "E10000020": 900_000,
+}
 
 
 def _figures(unit, code, step, factor):
@@ -89,8 +133,11 @@ def build_export(path: Path, *, published_comparisons: bool = True) -> Path:
     for ft_id, (name, unit, direction, periods) in SERIES.items():
         series = [("Persons", "All ages", 1.0), ("Persons", "0-9 yrs", 1.3)]
         if ft_id == 90002:
-            series = [("Persons", "18+ yrs", 1.0), ("Male", "18+ yrs", 0.9),
-                      ("Female", "18+ yrs", 1.1)]  # fmt: skip
+            series = [
+                ("Persons", "18+ yrs", 1.0),
+                ("Male", "18+ yrs", 0.9),
+                ("Female", "18+ yrs", 1.1),
+            ]
         for step, period in enumerate(periods):
             sortable = f"{2017 + step}0000"
             for sex, age, factor in series:
@@ -119,17 +166,99 @@ def build_export(path: Path, *, published_comparisons: bool = True) -> Path:
                     )
                     if not published_comparisons:
                         versus_england = versus_region = ""
-                    rows.append([ft_id, name + "\n", parent, parent_name, code, area, kind, sex,
-                                 age, "", "", period, value, low, high, "", "", count, den, note,
-                                 "", versus_england, versus_region, sortable, "", ""])  # fmt: skip
-                decile = ["County & UA deprivation deciles in England (IMD2019)",
-                          "Most deprived decile (IMD2019)"]  # fmt: skip
-                rows.append([ft_id, name + "\n", "", "", "E92000001", "England", "Country", sex,
-                             age, *decile, period, 71.5, "", "", "", "", 5100, 7133, "", "",
-                             "Not compared", "Not compared", sortable, "", ""])  # fmt: skip
-    rows.append([90004, "Example indicator nobody asked for (%)\n", "", "", "E92000001",
-                 "England", "Country", "Persons", "All ages", "", "", "2021", 12.5, "", "", "",
-                 "", 125, 1000, "", "", "Not compared", "Not compared", "20210000", "", ""])  # fmt: skip
+                    rows.append(
+                        [
+                            ft_id,
+                            name + "\n",
+                            parent,
+                            parent_name,
+                            code,
+                            area,
+                            kind,
+                            sex,
+                            age,
+                            "",
+                            "",
+                            period,
+                            value,
+                            low,
+                            high,
+                            "",
+                            "",
+                            count,
+                            den,
+                            note,
+                            "",
+                            versus_england,
+                            versus_region,
+                            sortable,
+                            "",
+                            "",
+                        ]
+                    )
+                decile = [
+                    "County & UA deprivation deciles in England (IMD2019)",
+                    "Most deprived decile (IMD2019)",
+                ]
+                rows.append(
+                    [
+                        ft_id,
+                        name + "\n",
+                        "",
+                        "",
+                        "E92000001",
+                        "England",
+                        "Country",
+                        sex,
+                        age,
+                        *decile,
+                        period,
+                        71.5,
+                        "",
+                        "",
+                        "",
+                        "",
+                        5100,
+                        7133,
+                        "",
+                        "",
+                        "Not compared",
+                        "Not compared",
+                        sortable,
+                        "",
+                        "",
+                    ]
+                )
+    rows.append(
+        [
+            90004,
+            "Example indicator nobody asked for (%)\n",
+            "",
+            "",
+            "E92000001",
+            "England",
+            "Country",
+            "Persons",
+            "All ages",
+            "",
+            "",
+            "2021",
+            12.5,
+            "",
+            "",
+            "",
+            "",
+            125,
+            1000,
+            "",
+            "",
+            "Not compared",
+            "Not compared",
+            "20210000",
+            "",
+            "",
+        ]
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -167,16 +296,33 @@ def test_the_export_maps_values_comparators_intervals_and_breakdowns(project, tm
     headline = rows[(rows["indicator_id"] == "ft_infection") & (rows["breakdown"] == "")]
     assert sorted(set(headline["area"])) == ["cambridgeshire", "peterborough"]  # not Norfolk
     assert list(headline[headline["area"] == "peterborough"]["period"]) == [
-        "2017", "2018", "2019", "2020", "2021"]  # fmt: skip
+        "2017",
+        "2018",
+        "2019",
+        "2020",
+        "2021",
+    ]
     for row in headline.itertuples():
         code = {"cambridgeshire": "E10000003", "peterborough": "E06000031"}[row.area]
-        mine = source[(source["Area Code"] == code) & (source["Time period"] == row.period)
-                      & (source["Indicator ID"] == "90001") & (source["Age"] == "All ages")]  # fmt: skip
-        england = source[(source["Area Code"] == "E92000001") & (source["Category"] == "")
-                         & (source["Time period"] == row.period) & (source["Indicator ID"] == "90001")
-                         & (source["Age"] == "All ages")]  # fmt: skip
-        region = source[(source["Area Code"] == "E12000006") & (source["Time period"] == row.period)
-                        & (source["Indicator ID"] == "90001") & (source["Age"] == "All ages")]  # fmt: skip
+        mine = source[
+            (source["Area Code"] == code)
+            & (source["Time period"] == row.period)
+            & (source["Indicator ID"] == "90001")
+            & (source["Age"] == "All ages")
+        ]
+        england = source[
+            (source["Area Code"] == "E92000001")
+            & (source["Category"] == "")
+            & (source["Time period"] == row.period)
+            & (source["Indicator ID"] == "90001")
+            & (source["Age"] == "All ages")
+        ]
+        region = source[
+            (source["Area Code"] == "E12000006")
+            & (source["Time period"] == row.period)
+            & (source["Indicator ID"] == "90001")
+            & (source["Age"] == "All ages")
+        ]
         assert float(row.value) == pytest.approx(float(mine["Value"].iloc[0]))
         assert float(row.england_mean) == pytest.approx(float(england["Value"].iloc[0]))
         assert float(row.region_mean) == pytest.approx(float(region["Value"].iloc[0]))
@@ -193,7 +339,10 @@ def test_the_export_maps_values_comparators_intervals_and_breakdowns(project, tm
     sexes = rows[(rows["indicator_id"] == "ft_screening") & (rows["breakdown"] != "")]
     assert set(sexes["breakdown"]) == {"Male", "Female"}
     assert set(rows[rows["indicator_id"] == "ft_screening"]["period"]) == {
-        "2017_2019", "2018_2020", "2019_2021"}  # fmt: skip
+        "2017_2019",
+        "2018_2020",
+        "2019_2021",
+    }
     assert "2021-22-Q4_2022-23-Q3" in set(rows["period"])
     assert not (rows["breakdown"].str.contains("decile")).any(), "England's deciles are left out"
 
@@ -215,19 +364,31 @@ def test_import_prints_what_it_left_out_and_a_catalogue_row_that_pastes(project,
 def test_import_is_atomic_idempotent_and_a_dry_run_writes_nothing(project, tmp_path, capsys):
     export = build_export(tmp_path / "export.csv")
     target = project / "data" / "fingertips.csv"
-    code, out = run(capsys, "import", "fingertips", str(export), "--project", str(project),
-                     "--dry-run")  # fmt: skip
+    code, out = run(
+        capsys, "import", "fingertips", str(export), "--project", str(project), "--dry-run"
+    )
     assert code == 0 and "nothing written" in out and not target.exists()
     imported(project, capsys, export)
     first = target.read_bytes()
     code, out = run(capsys, "import", "fingertips", str(export), "--project", str(project))
     assert code == 0 and "already up to date" in out and target.read_bytes() == first
     other = tmp_path / "elsewhere.csv"
-    code, out = run(capsys, "import", "fingertips", str(export), "--project", str(project),
-                    "--output", str(other))  # fmt: skip
+    code, out = run(
+        capsys,
+        "import",
+        "fingertips",
+        str(export),
+        "--project",
+        str(project),
+        "--output",
+        str(other),
+    )
     assert code == 0 and other.read_bytes() == first
     assert sorted(p.name for p in target.parent.iterdir()) == [
-        "areas.csv", "catalogue.csv", "fingertips.csv"]  # fmt: skip
+        "areas.csv",
+        "catalogue.csv",
+        "fingertips.csv",
+    ]
 
 
 def test_a_broken_export_is_refused_and_nothing_written(project, tmp_path, capsys):
@@ -250,9 +411,13 @@ def test_nothing_mapped_is_refused_with_the_fix(project, tmp_path, capsys):
 
 def _cards(project, area, service, observations) -> dict[str, BeautifulSoup]:
     book = Workbook.open(
-        "2022-23-Q3", area, service, catalogue_path=project / "data" / "catalogue.csv",
-        areas_path=project / "data" / "areas.csv", observation_paths=[observations],
-    )  # fmt: skip
+        "2022-23-Q3",
+        area,
+        service,
+        catalogue_path=project / "data" / "catalogue.csv",
+        areas_path=project / "data" / "areas.csv",
+        observation_paths=[observations],
+    )
     html = BeautifulSoup(book.other_indicators().html, "html.parser")
     return {c["id"]: c for c in html.select("section.card")}, html
 
@@ -276,8 +441,12 @@ def test_cards_show_intervals_comparisons_and_periods_as_published(project, tmp_
     assert card.select_one(".card-period").get_text() == "2021 (latest available)"
     cells = _cells(card)
     source = read_fingertips(export)
-    mine = source[(source["area_code"] == "E06000031") & (source["period"] == "2021")
-                  & (source["age"] == "All ages") & (source["indicator_id"] == 90001)].iloc[0]  # fmt: skip
+    mine = source[
+        (source["area_code"] == "E06000031")
+        & (source["period"] == "2021")
+        & (source["age"] == "All ages")
+        & (source["indicator_id"] == 90001)
+    ].iloc[0]
     assert cells["Current year"] == f"{mine['value']:,.1f}"
     assert (
         cells["95% confidence interval"] == f"{mine['lower_ci95']:.1f} to {mine['upper_ci95']:.1f}"
@@ -303,16 +472,27 @@ def test_without_published_comparisons_the_cards_work_out_the_same_words(project
     """Fingertips' rule replayed: cards compute what the export would have published."""
     published = imported(project, capsys, build_export(tmp_path / "a.csv"))
     bare = build_export(tmp_path / "b.csv", published_comparisons=False)
-    code, out = run(capsys, "import", "fingertips", str(bare), "--project", str(project),
-                    "--output", str(tmp_path / "bare.csv"))  # fmt: skip
+    code, out = run(
+        capsys,
+        "import",
+        "fingertips",
+        str(bare),
+        "--project",
+        str(project),
+        "--output",
+        str(tmp_path / "bare.csv"),
+    )
     assert code == 0, out
     checked = 0
     for area in ("cambridgeshire", "peterborough"):
         for service, iid in (("sexual_health", "ft_infection"), ("health_checks", "ft_screening")):
             cards, _ = _cards(project, area, service, tmp_path / "bare.csv")
             cells = _cells(cards[f"ind-{iid}"])
-            rows = published[(published["indicator_id"] == iid) & (published["area"] == area)
-                             & (published["breakdown"] == "")]  # fmt: skip
+            rows = published[
+                (published["indicator_id"] == iid)
+                & (published["area"] == area)
+                & (published["breakdown"] == "")
+            ]
             latest = rows.iloc[-1]
             if latest["lower_ci95"]:
                 assert cells["Compared with England"] == latest["compared_to_england"]
@@ -348,11 +528,13 @@ def test_the_real_export_excerpt_imports_with_its_published_comparisons(project,
 
 def test_imported_rows_load_as_observations_and_areas_by_code_or_name(project, tmp_path, capsys):
     rows = imported(project, capsys, build_export(tmp_path / "export.csv"))
-    obs = load_observations(project / "data" / "fingertips.csv",
-                            load_catalogue(project / "data" / "catalogue.csv"))  # fmt: skip
+    obs = load_observations(
+        project / "data" / "fingertips.csv", load_catalogue(project / "data" / "catalogue.csv")
+    )
     assert len(obs) == len(rows)
     kinds = set(obs["period_kind"])
     assert kinds == {"calendar_year", "calendar_years", "quarters"}
-    mapped = map_export(read_fingertips(tmp_path / "export.csv"),
-                        load_catalogue(project / "data" / "catalogue.csv"))  # fmt: skip
+    mapped = map_export(
+        read_fingertips(tmp_path / "export.csv"), load_catalogue(project / "data" / "catalogue.csv")
+    )
     assert re.search(r"ft_visits: \d+ rows", "\n".join(mapped.mapped))

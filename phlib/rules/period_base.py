@@ -4,8 +4,9 @@
 A `PeriodRange` is the span from one period to a later one of the same kind, as publishers
 print multi-year and cumulative figures: three calendar years `2019 - 21`, financial years
 `2018/19 - 20/21`, quarters `2021/22 Q1 - 2022/23 Q3`. Its id joins its ends' ids with `_`
-(`2019_2021`, `2018-19_2020-21`, `2021-22-Q1_2022-23-Q3`), which no single period's id holds,
-so ids never collide. Moving a range (`shift`) moves both ends, as rolling figures do.
+(`2019_2021`, `2018-19_2020-21`, `2021-22-Q1_2022-23-Q3`; months by their first and last
+days, `2022-04-01_2022-12-31`), which no single period's id holds, so ids never collide.
+Moving a range (`shift`) moves both ends, as rolling figures do.
 """
 
 from __future__ import annotations
@@ -113,7 +114,13 @@ class PeriodRange(Period):
         """`calendar_years`, `financial_years`, `quarters` or `months`, by the ends' kind."""
         return RANGE_KINDS[self.first.kind]
 
-    id = property(lambda self: f"{self.first.id}_{self.last.id}")
+    @property
+    def id(self) -> str:
+        """The ends' ids joined by `_`; for months, the first and last days (unambiguous)."""
+        if self.first.kind == "month":
+            return f"{self.start.isoformat()}_{self.end.isoformat()}"
+        return f"{self.first.id}_{self.last.id}"
+
     start = property(lambda self: self.first.start)
     end = property(lambda self: self.last.end)
     year = property(lambda self: self.last.year)

@@ -169,7 +169,7 @@ def read_calendar_span(text, published: bool = False) -> tuple[int, int] | None:
         last = int(tail)
     else:
         last = start // 100 * 100 + int(tail)
-        last += 100 if last < start else 0
+        last += 100 if last < start and last + 100 - start < 50 else 0  # 1999 - 01
     if not (space_before or space_after) and len(tail) == 2:
         return None  # `2019-20`, `2010-12`: the financial-year and month ids
     if last == start + 1 and not published:

@@ -25,6 +25,7 @@ periods of the same kind. Text is read by `phlib.rules.period_text`.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -294,14 +295,54 @@ def parse_period(text, *, published: bool = False):
     span = read_calendar_span(text, published)
     if span:
         return _range(CalendarYear(span[0]), CalendarYear(span[1]), text)
-    ends = split_range(text)
+    ends = None if _financial_form(text) else split_range(text)
     if ends:
         try:
-            first, last = (_single(end, published) for end in ends)
+            first, last = _ends(*ends, published, ids="_" in str(text))
         except PeriodError as error:
             raise period_error(text, "range", getattr(error, "reason", "")) from None
         return _range(first, last, text)
     return _single(text, published)
+
+
+def _ends(first_text: str, last_text: str, published: bool, ids: bool = False):
+    """The two ends of a range, read as the same kind of period.
+
+    An end that alone is ambiguous (`2000-01`) takes the kind of the other; in a range id
+    (`2000-01_2001-02`) two ambiguous ends are financial years (ranges of months have ids of
+    dates, `2022-04-01_2022-12-31`). A short financial year at the end (`2018/19 - 20/21`)
+    takes the century that puts it after the first.
+    """
+    read = []
+    for text in (first_text, last_text):
+        try:
+            read.append(_single(text, published))
+        except PeriodError as error:
+            read.append(error)
+    kinds = [type(p) for p in read if isinstance(p, Period)]
+    if not kinds and ids:
+        kinds = [FinancialYear]
+    if not kinds:
+        raise read[0]
+    kind = kinds[0]
+    if len(kinds) == 2 and kinds[0] is not kinds[1]:
+        error = PeriodError("a range runs from one period to another of the same kind")
+        error.reason = str(error)
+        raise error
+    first, last = (p if isinstance(p, kind) else kind.parse(t)
+                   for p, t in zip(read, (first_text, last_text), strict=True))  # fmt: skip
+    if kind is FinancialYear and re.fullmatch(r"\d{2}\s?/\s?\d{2}", last_text.strip()):
+        year = first.start_year // 100 * 100 + last.start_year % 100
+        last = FinancialYear(year + 100 if year < first.start_year else year)
+    return first, last
+
+
+def _financial_form(text) -> bool:
+    """True for text written like a financial year (`2019 - 20`, `2022-10`), right or wrong."""
+    try:
+        return read_financial_year(text) is not None
+    except PeriodError:
+        return True
 
 
 def _range(first, last, text) -> PeriodRange:
