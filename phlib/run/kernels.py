@@ -69,6 +69,10 @@ class KernelPool:
         """Start a spare kernel in the background (no-op if one is already coming)."""
         if self._thread is not None:
             return
+        # imported here first: the worker imports papermill (which imports jupyter_client) while
+        # the thread starts, and two threads importing one package at once can fail midway
+        import jupyter_client.manager  # noqa: F401
+
         self._result = None
         self._thread = threading.Thread(target=self._start, name="kernel-prestart", daemon=True)
         self._thread.start()
