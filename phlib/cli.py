@@ -20,7 +20,7 @@ still produced); 2 invalid input or a refused public build (nothing written); 3 
 of the quarter holds the lock; 130 interrupted.
 
 >>> sorted(command_names())[:3]
-['phreport check', 'phreport export', 'phreport list']
+['phreport check', 'phreport export', 'phreport import fingertips']
 """
 
 from __future__ import annotations
