@@ -27,13 +27,34 @@ sys.path.insert(0, str(ROOT))
 from phlib.cli import main  # noqa: E402
 from phlib.inputs.fingertips import read_fingertips  # noqa: E402
 
-HEADER = (
-    "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
-    "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
-    "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
-    "Compared to England value or percentiles,Compared to Region value or percentiles,"
-    "Time period Sortable,New data,Compared to goal"
-).split(",")
+HEADER = [
+    "Indicator ID",
+    "Indicator Name",
+    "Parent Code",
+    "Parent Name",
+    "Area Code",
+    "Area Name",
+    "Area Type",
+    "Sex",
+    "Age",
+    "Category Type",
+    "Category",
+    "Time period",
+    "Value",
+    "Lower CI 95.0 limit",
+    "Upper CI 95.0 limit",
+    "Lower CI 99.8 limit",
+    "Upper CI 99.8 limit",
+    "Count",
+    "Denominator",
+    "Value note",
+    "Recent Trend",
+    "Compared to England value or percentiles",
+    "Compared to Region value or percentiles",
+    "Time period Sortable",
+    "New data",
+    "Compared to goal",
+]
 
 
 def build(path: Path, indicators: int, areas: int) -> int:
@@ -43,25 +64,129 @@ def build(path: Path, indicators: int, areas: int) -> int:
     for ft in range(90001, 90001 + indicators):
         for year in range(2012, 2022):
             for age in ("All ages", "0-9 yrs", "65+ yrs"):
-                rows.append([ft, "Rate/100,000\n", "", "", "E92000001", "England", "Country",
-                             "Persons", age, "", "", year, 50.0, 49.5, 50.5, "", "", 28000,
-                             56000000, "", "", "Not compared", "Not compared", f"{year}0000",
-                             "", ""])  # fmt: skip
+                rows.append(
+                    [
+                        ft,
+                        "Rate/100,000\n",
+                        "",
+                        "",
+                        "E92000001",
+                        "England",
+                        "Country",
+                        "Persons",
+                        age,
+                        "",
+                        "",
+                        year,
+                        50.0,
+                        49.5,
+                        50.5,
+                        "",
+                        "",
+                        28000,
+                        56000000,
+                        "",
+                        "",
+                        "Not compared",
+                        "Not compared",
+                        f"{year}0000",
+                        "",
+                        "",
+                    ]
+                )
                 for region in range(9):
-                    rows.append([ft, "Rate/100,000\n", "E92000001", "England",
-                                 f"E1200000{region + 1}", f"Region {region}", "Region", "Persons",
-                                 age, "", "", year, 48.0, "", "", "", "", 3000, 6200000, "", "",
-                                 "Not compared", "Not compared", f"{year}0000", "", ""])  # fmt: skip
+                    rows.append(
+                        [
+                            ft,
+                            "Rate/100,000\n",
+                            "E92000001",
+                            "England",
+                            f"E1200000{region + 1}",
+                            f"Region {region}",
+                            "Region",
+                            "Persons",
+                            age,
+                            "",
+                            "",
+                            year,
+                            48.0,
+                            "",
+                            "",
+                            "",
+                            "",
+                            3000,
+                            6200000,
+                            "",
+                            "",
+                            "Not compared",
+                            "Not compared",
+                            f"{year}0000",
+                            "",
+                            "",
+                        ]
+                    )
                 for code, name in codes:
-                    rows.append([ft, "Rate/100,000\n", "E12000006", "East of England region",
-                                 code, name, "County & UA", "Persons", age, "", "", year, 61.5,
-                                 51.0, 73.5, "", "", 124, 201600, "", "", "Worse", "Similar",
-                                 f"{year}0000", "", ""])  # fmt: skip
+                    rows.append(
+                        [
+                            ft,
+                            "Rate/100,000\n",
+                            "E12000006",
+                            "East of England region",
+                            code,
+                            name,
+                            "County & UA",
+                            "Persons",
+                            age,
+                            "",
+                            "",
+                            year,
+                            61.5,
+                            51.0,
+                            73.5,
+                            "",
+                            "",
+                            124,
+                            201600,
+                            "",
+                            "",
+                            "Worse",
+                            "Similar",
+                            f"{year}0000",
+                            "",
+                            "",
+                        ]
+                    )
                 for decile in range(10):
-                    rows.append([ft, "Rate/100,000\n", "", "", "E92000001", "England", "Country",
-                                 "Persons", age, "Deprivation deciles", f"Decile {decile}", year,
-                                 41.2, "", "", "", "", 2100, 5100000, "", "", "Not compared",
-                                 "Not compared", f"{year}0000", "", ""])  # fmt: skip
+                    rows.append(
+                        [
+                            ft,
+                            "Rate/100,000\n",
+                            "",
+                            "",
+                            "E92000001",
+                            "England",
+                            "Country",
+                            "Persons",
+                            age,
+                            "Deprivation deciles",
+                            f"Decile {decile}",
+                            year,
+                            41.2,
+                            "",
+                            "",
+                            "",
+                            "",
+                            2100,
+                            5100000,
+                            "",
+                            "",
+                            "Not compared",
+                            "Not compared",
+                            f"{year}0000",
+                            "",
+                            "",
+                        ]
+                    )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -79,10 +204,14 @@ def main_bench() -> None:
         root = Path(folder)
         (root / "data").mkdir()
         (root / "parameters").mkdir()
-        lines = ["indicator_id,title,service,unit,direction,target_kind,status,frequency,"
-                 "publication,fingertips_id"]  # fmt: skip
-        lines += [f"ft_{n},Rate {n},commissioning,per_100000,lower,none,Contextual,year,public,{n}"
-                  for n in range(90001, 90001 + args.indicators)]  # fmt: skip
+        lines = [
+            "indicator_id,title,service,unit,direction,target_kind,status,frequency,"
+            "publication,fingertips_id"
+        ]
+        lines += [
+            f"ft_{n},Rate {n},commissioning,per_100000,lower,none,Contextual,year,public,{n}"
+            for n in range(90001, 90001 + args.indicators)
+        ]
         (root / "data" / "catalogue.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         (root / "data" / "areas.csv").write_text(
             "area,name,ons_code\ncambridgeshire,Cambridgeshire,E10000003\n"
@@ -99,8 +228,10 @@ def main_bench() -> None:
         whole = time.perf_counter() - started
     print(f"export rows: {count}")
     print(f"read only: {read:.2f} s ({count / read:,.0f} rows/s)")
-    print(f"import (read, map, check, write): {whole:.2f} s ({count / whole:,.0f} rows/s), "
-          f"exit {code}")  # fmt: skip
+    print(
+        f"import (read, map, check, write): {whole:.2f} s ({count / whole:,.0f} rows/s), "
+        f"exit {code}"
+    )
     print(f"ratio: {whole / read:.2f}")
 
 

@@ -45,10 +45,13 @@ def no_value_warnings(inputs, quarter) -> list[Problem]:
             f"{service} ({len(ids)}): {', '.join(ids[:SHOWN])}{' ...' if len(ids) > SHOWN else ''}"
             for service, ids in missing.items()
         )
-        message = (f"{area}: {count} of {total} indicators have no value for {quarter.label} "
-                   f"({listed})")  # fmt: skip
-        fix = ("add their rows to an observations file listed in the parameter file (or import "
-               "them with 'phreport import fingertips'); their cards say 'No data' until then")  # fmt: skip
+        message = (
+            f"{area}: {count} of {total} indicators have no value for {quarter.label} ({listed})"
+        )
+        fix = (
+            "add their rows to an observations file listed in the parameter file (or import "
+            "them with 'phreport import fingertips'); their cards say 'No data' until then"
+        )
         problems.append(Problem("observations", message, fix, severity="warning"))
     return problems
 
@@ -62,27 +65,42 @@ def breakdown_only_warnings(inputs, quarter) -> list[Problem]:
     has_value = frame[frame["value"].notna()]
     for ind in (i for s in inputs.services for i in inputs.catalogue.for_service(s)):
         limit = pd.Timestamp(cutoff(quarter, ind.frequency, ind.lag_months))
-        rows = has_value[(has_value["indicator_id"] == ind.indicator_id)
-                         & (has_value["period_end"] <= limit)]  # fmt: skip
+        rows = has_value[
+            (has_value["indicator_id"] == ind.indicator_id) & (has_value["period_end"] <= limit)
+        ]
         for area in inputs.areas:
             mine = rows[rows["area"] == area]
             breakdown = mine["breakdown"].fillna("") != ""
             if breakdown.any() and not (~breakdown).any():
                 first = mine[breakdown].iloc[0]
-                message = (f"{ind.indicator_id}, {area}: there are figures by breakdown "
-                           f"({', '.join(sorted(set(mine[breakdown]['breakdown'])))[:120]}) but "
-                           "no headline figure (blank breakdown); the card shows the breakdown "
-                           "and the scorecard has nothing to rate")  # fmt: skip
+                message = (
+                    f"{ind.indicator_id}, {area}: there are figures by breakdown "
+                    f"({', '.join(sorted(set(mine[breakdown]['breakdown'])))[:120]}) but "
+                    "no headline figure (blank breakdown); the card shows the breakdown "
+                    "and the scorecard has nothing to rate"
+                )
                 fix = "add a row with a blank breakdown holding the figure for the whole area"
-                problems.append(Problem(first["source_file"], message, fix,
-                                        int(first["source_row"]), severity="warning"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        first["source_file"],
+                        message,
+                        fix,
+                        int(first["source_row"]),
+                        severity="warning",
+                    )
+                )
     return problems
 
 
 def sample_warnings(config, inputs) -> list[Problem]:
     """One warning per narrative file that still holds sample sections."""
-    items = review_status(config.narratives_dir, config.quarter.id, inputs.areas,
-                          inputs.services, inputs.narrative_keys)  # fmt: skip
+    items = review_status(
+        config.narratives_dir,
+        config.quarter.id,
+        inputs.areas,
+        inputs.services,
+        inputs.narrative_keys,
+    )
     by_file: dict = {}
     for item in items:
         if item.status == SAMPLE:
@@ -93,15 +111,22 @@ def sample_warnings(config, inputs) -> list[Problem]:
             shown = path.relative_to(config.project_root).as_posix()
         except ValueError:
             shown = str(path)
-        message = (f"{len(keys)} section(s) hold the sample text that comes with the workbook "
-                   f"({', '.join(keys[:SHOWN])}{' ...' if len(keys) > SHOWN else ''})")  # fmt: skip
-        fix = ("write this quarter's commentary in the executed notebook or the file and set "
-               "'Status: written'; a public build refuses sample text")  # fmt: skip
+        message = (
+            f"{len(keys)} section(s) hold the sample text that comes with the workbook "
+            f"({', '.join(keys[:SHOWN])}{' ...' if len(keys) > SHOWN else ''})"
+        )
+        fix = (
+            "write this quarter's commentary in the executed notebook or the file and set "
+            "'Status: written'; a public build refuses sample text"
+        )
         problems.append(Problem(shown, message, fix, severity="warning"))
     return problems
 
 
 def quarter_warnings(config, inputs) -> list[Problem]:
     """Every data and narrative warning `phreport check` prints for a quarter."""
-    return (no_value_warnings(inputs, config.quarter) + breakdown_only_warnings(inputs,
-            config.quarter) + sample_warnings(config, inputs))  # fmt: skip
+    return (
+        no_value_warnings(inputs, config.quarter)
+        + breakdown_only_warnings(inputs, config.quarter)
+        + sample_warnings(config, inputs)
+    )
