@@ -13,6 +13,7 @@ Commands (each has --help)::
     phreport narratives carry FROM_QUARTER TO_QUARTER
     phreport new-quarter [QUARTER] [--from PREVIOUS]
     phreport pdf QUARTER
+    phreport import fingertips FILE [--output PATH] [--dry-run]
 
 Every command takes `--project DIR` (default: the folder holding `parameters/`, searched
 upwards from the current folder). Exit codes: 0 done; 1 a notebook failed (the rest were
@@ -20,7 +21,7 @@ still produced); 2 invalid input or a refused public build (nothing written); 3 
 of the quarter holds the lock; 130 interrupted.
 
 >>> sorted(command_names())[:3]
-['phreport check', 'phreport export', 'phreport list']
+['phreport check', 'phreport export', 'phreport import fingertips']
 """
 
 from __future__ import annotations
@@ -179,6 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     pdf = sub.add_parser("pdf", parents=[common], help="print each annex to PDF (Chromium)")
     pdf.add_argument("quarter", help="the quarter, e.g. 2022-23-Q3")
+
+    bring = sub.add_parser("import", help="bring published data in as tidy observations")
+    isub = bring.add_subparsers(dest="action", required=True, metavar="SOURCE")
+    fingertips = isub.add_parser(
+        "fingertips", parents=[common], help="a Fingertips CSV export (tool or API)"
+    )
+    fingertips.add_argument("file", help="the export as downloaded, e.g. indicators.csv")
+    fingertips.add_argument(
+        "--output", type=Path, help="where to write the observations (default data/fingertips.csv)"
+    )
+    fingertips.add_argument(
+        "--dry-run", action="store_true", help="print what would be mapped; write nothing"
+    )
     return parser
 
 
@@ -245,8 +259,8 @@ def main(argv=None) -> int:
     args.argv = tuple(sys.argv[1:] if argv is None else argv)
     console = Console()
     name = args.command.replace("-", "_")
-    if args.command == "narratives":
-        name = f"narratives_{args.action}"
+    if args.command in ("narratives", "import"):
+        name = f"{args.command}_{args.action}"
     handler = getattr(commands, f"cmd_{name}")
     try:
         return handler(args, console)

@@ -25,7 +25,9 @@ from phlib.rules.periods import Quarter
 from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.checks import check_quarter, notebook_keys, publication_check
+from phlib.run.data_checks import quarter_warnings
 from phlib.run.export import export_quarter
+from phlib.run.importer import import_fingertips
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
 from phlib.run.quarter import RunOptions, known_keys, pull_edits, run_quarter
@@ -88,7 +90,7 @@ def cmd_check(args, console) -> int:
     """`phreport check`: validate everything a run would use; write nothing."""
     config = _config(args)
     inputs = check_quarter(config, args.areas, args.services)
-    for problem in inputs.warnings:
+    for problem in (*inputs.warnings, *quarter_warnings(config, inputs)):
         console.say(f"warning: {problem}")
     card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
                            list(inputs.areas), list(inputs.services))  # fmt: skip
@@ -219,3 +221,9 @@ def cmd_pdf(args, console) -> int:
     for path in print_quarter(Path(args.project) / "outputs", quarter):
         console.say(f"Wrote {path}")
     return 0
+
+
+def cmd_import_fingertips(args, console) -> int:
+    """`phreport import fingertips`: a Fingertips export into tidy observations."""
+    return import_fingertips(Path(args.project), Path(args.file), args.output, args.dry_run,
+                             console)  # fmt: skip

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from phlib.display import views
 from phlib.display.block import Block
+from phlib.display.card_extras import breakdown_summary, with_extras
 from phlib.display.cards import card_html
 from phlib.display.control import caption as spc_caption
 from phlib.display.control import control_view, with_signals
@@ -56,6 +57,7 @@ class Workbook(OwnContent):
     publication: Publication
     section_number: int = 1
     numbering: Numbering = field(init=False)
+    placed: set = field(init=False, default_factory=set)  # indicator ids shown by a cell
 
     def __post_init__(self):
         self.numbering = Numbering(self.section_number)
@@ -99,10 +101,11 @@ class Workbook(OwnContent):
         return self.catalogue.area_name(self.area)
 
     def indicator(self, indicator_id: str):
+        self.placed.add(indicator_id)
         return self.catalogue.indicator(indicator_id)
 
     def summary(self, indicator_id: str):
-        ind = self.indicator(indicator_id)
+        ind = self.catalogue.indicator(indicator_id)
         series = self._headlines.get((ind.indicator_id, self.area, ind.frequency), [])
         return summarise_rows(ind, series, self.quarter, self.area)
 
@@ -188,12 +191,17 @@ class Workbook(OwnContent):
         comparison, any breakdown by district and, for a monthly series with 15 or more
         months, its SPC chart (each only where there are data to show)."""
         ind = self.indicator(indicator_id)
-        s = self.summary(indicator_id)
+        s, note = breakdown_summary(self.summary(indicator_id), self.observations, ind,
+                                    self.quarter, self.area)  # fmt: skip
         previous = views.window(ind, self.observations, self.quarter, self.area, count=2)
         parts = (previous.iloc[0]["numerator"], previous.iloc[0]["denominator"])
+        card = views.card_view(ind, s, self.publication, parts)
+        records = self._headlines.get((ind.indicator_id, self.area, ind.frequency), [])
+        england = self.catalogue.area_codes.get(self.area) == "E92000001"
+        card = with_extras(card, ind, records, s, england, note)
         found, spc = control_view(ind, self.observations, self.quarter, self.area,
                                   self.publication, s.target)  # fmt: skip
-        card = with_signals(views.card_view(ind, s, self.publication, parts), found)
+        card = with_signals(card, found)
         html = [card_headline(card, s, found), card_html(card, heading_level=4)]
         if trend:
             html.append(
@@ -306,6 +314,19 @@ class Workbook(OwnContent):
             rows.append((name, counts))
         styler = contracts_table(rows, providers, caption, number=self.numbering.table())
         return Block(table_html(styler), caption)
+
+    def other_indicators(self) -> Block:
+        """Cards for the service's catalogue indicators that no earlier cell showed, under
+        "Other indicators" (`phreport run` adds this call at the end of every notebook)."""
+        shown = set(self.placed)
+        rest = [i for i in self.catalogue.for_service(self.service) if i.indicator_id not in shown]
+        if not rest:
+            return Block("", "no other indicators")
+        html = ['<h3 id="other-indicators">Other indicators</h3>',
+                "<p>Indicators of this service in the catalogue that the sections above do not "
+                "show.</p>"]  # fmt: skip
+        html += [self.card(ind.indicator_id).html for ind in rest]
+        return Block("\n".join(html), "Other indicators")
 
 
 def _withheld(indicator) -> str:

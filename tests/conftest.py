@@ -50,6 +50,8 @@ def _sample(tmp_path_factory, name: str, *args: str, accept) -> SampleRun:
     if missing:
         pytest.fail(f"the project has no {', '.join(missing)} folder(s) in {support.PROJECT}")
     root = support.copy_inputs(tmp_path_factory.mktemp(name) / "project")
+    if "public" in args:  # reviewed, as an analyst would before a public build
+        support.review_sample_narratives(root)
     before = support.input_fingerprint(root)
     done = support.run_phreport(root, "run", support.QUARTER, *args, "--workers", "2",
                                 accept=accept)  # fmt: skip
@@ -64,7 +66,8 @@ def sample_run(tmp_path_factory) -> SampleRun:
 
 @pytest.fixture(scope="session")
 def public_run(tmp_path_factory) -> SampleRun:
-    """The sample quarter after one real `phreport run 2022-23-Q3 --publication public`."""
+    """The sample quarter, its sample narratives marked reviewed, after one real
+    `phreport run 2022-23-Q3 --publication public`."""
     return _sample(tmp_path_factory, "public", "--publication", "public", accept=None)
 
 

@@ -242,6 +242,10 @@ def normalised_outputs(folder: Path) -> dict[str, object]:
         name = path.relative_to(folder).as_posix()
         if not path.is_file() or name in ("manifest.json", "run.log"):
             continue
+        if name.endswith(".cache.json"):  # the reuse entry: its key must match; the rest
+            entry = json.loads(path.read_text(encoding="utf-8"))  # hashes random cell ids
+            found[name] = {"format": entry.get("format"), "key": entry.get("key")}
+            continue
         if path.suffix == ".ipynb":
             notebook = _drop_volatile(json.loads(path.read_text(encoding="utf-8")))
             for cell in notebook["cells"]:  # papermill gives this cell a random id

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import support
 
 from phlib.errors import PublicationError
 from phlib.inputs.config import load_parameters, parameters_path
@@ -74,6 +75,7 @@ def test_sentences_split_paragraphs_and_list_items():
 def project(tmp_path) -> Path:
     for name in ("parameters", "data", "narratives", "notebooks"):
         shutil.copytree(ROOT / name, tmp_path / name)
+    support.review_sample_narratives(tmp_path)  # as an analyst does before a public build
     return tmp_path
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from phlib.display import formatting
+from phlib.display.card_comparisons import comparison_html
 from phlib.display.formatting import MISSING, SUPPRESSED, check_unit, default_decimals, format_value
 from phlib.display.markup import esc, link_html, slug
 from phlib.display.signals import signal_html
@@ -84,6 +85,12 @@ class Card:
     notes: tuple = ()
     variation: str = ""  # SPC words (phlib.rules.variation), blank without a control chart
     assurance: str = ""
+    lower_ci: float | None = None  # the 95% interval and comparisons: phlib.rules.significance
+    upper_ci: float | None = None
+    interval_note: str = ""
+    compared_to_england: str = ""
+    compared_to_region: str = ""
+    region_mean: float | None = None
 
     def __post_init__(self):
         check_unit(self.unit)
@@ -234,6 +241,7 @@ def card_html(
     ]
     parts.append(_table(f"{card.heading}: performance{period}", row1, "card-row-1"))
     parts.append(_table(f"{card.heading}: comparators and rating{period}", row2, "card-row-2"))
+    parts.append(comparison_html(card))
     if (card.variation or card.assurance) and not card.withheld:
         variation = signal_html(card.variation) or MISSING
         assurance = signal_html(card.assurance) or "No monthly target"
@@ -255,7 +263,7 @@ def card_html(
         items = "".join(f"<li>{link_html(text, url)}</li>" for text, url in card.links)
         parts.append(f'<{sub}>Useful links</{sub}><ul class="card-useful-links">{items}</ul>')
     parts.append("</section>")
-    return "\n".join(parts)
+    return "\n".join(part for part in parts if part)
 
 
 def card_summary_row(card: Card) -> dict:

@@ -16,7 +16,7 @@ from phlib.display.cards import Card
 from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.display.tables import KpiRow
 from phlib.rules import ratings
-from phlib.rules.periods import FinancialYear, Month, Quarter
+from phlib.rules.periods import FinancialYear, Month, Quarter, parse_period
 from phlib.rules.selection import Summary, annual_plan, cutoff, headline_series, number
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
@@ -32,6 +32,16 @@ def last_period(indicator, quarter):
         year = FinancialYear.containing(end)
         return year if year.end <= end else year.previous()
     return _KIND[indicator.frequency].containing(end)
+
+
+def series_end(rows: dict, last, quarter, indicator):
+    """`last`, or the series' own latest period when its periods are of another kind than
+    the frequency's usual one (calendar years or ranges for a yearly indicator)."""
+    if not rows or any(row["period_kind"] == last.kind for row in rows.values()):
+        return last
+    end = pd.Timestamp(cutoff(quarter, indicator.frequency, indicator.lag_months))
+    usable = [parse_period(p) for p, row in rows.items() if row["period_end"] <= end]
+    return max(usable) if usable else last
 
 
 def _by_period(indicator, observations, area) -> dict:
@@ -65,9 +75,9 @@ def window(indicator, observations, quarter, area, count: int | None = None) -> 
     """One row per period (oldest first) ending at `last_period`, gaps kept as missing values.
 
     Periods before the first with any data are left out (at least two rows are kept)."""
-    last = last_period(indicator, quarter)
-    count = count or WINDOW[indicator.frequency]
     rows = _by_period(indicator, observations, area)
+    last = series_end(rows, last_period(indicator, quarter), quarter, indicator)
+    count = count or WINDOW[indicator.frequency]
     periods = [last.shift(-i) for i in range(count - 1, -1, -1)]
     frame = pd.DataFrame([_period_row(indicator, rows, p) for p in periods])
     has = frame[["value", "stat_neighbour_mean", "england_mean"]].notna().any(axis=1)

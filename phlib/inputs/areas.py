@@ -70,3 +70,19 @@ def load_areas(path) -> tuple[dict[str, str], dict[str, str], list[Problem]]:
         names.setdefault(key, name)
         codes.setdefault(key, row.get("ons_code", ""))
     return names, codes, problems
+
+
+def area_lookup(names: dict[str, str], codes: dict[str, str]) -> dict[str, str]:
+    """Every way an area may be written (key, ONS code, name; any case) -> its key.
+
+    >>> lookup = area_lookup(DEFAULT_AREAS, DEFAULT_CODES)
+    >>> lookup["e06000031"], lookup["peterborough"], lookup["cambridgeshire"]
+    ('peterborough', 'peterborough', 'cambridgeshire')
+    """
+    lookup: dict[str, str] = {}
+    for key, name in names.items():
+        lookup.setdefault(" ".join(str(name).split()).lower(), key)
+    for key, code in codes.items():
+        if code:
+            lookup.setdefault(str(code).strip().lower(), key)
+    return lookup | {key: key for key in names}

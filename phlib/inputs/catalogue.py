@@ -28,6 +28,8 @@ import pandas as pd
 
 from phlib.errors import CatalogueError, Problem
 from phlib.inputs.areas import DEFAULT_AREAS, load_areas
+from phlib.inputs.catalogue_options import COLUMNS as OPTION_COLUMNS
+from phlib.inputs.catalogue_options import check_options
 from phlib.inputs.columns import check_columns, closest, did_you_mean, one_of
 from phlib.inputs.reading import read_table
 from phlib.inputs.table import to_number
@@ -62,7 +64,7 @@ OPTIONAL = (
     "ref", "section", "decimals", "target_value", "status", "lag_months", "source",
     "description", "calculation", "numerator", "denominator", "links", "order", "spc_limits",
     "spc_run",
-)  # fmt: skip
+) + OPTION_COLUMNS  # fmt: skip
 CHOICES = {
     "unit": UNITS,
     "direction": DIRECTIONS,
@@ -101,6 +103,11 @@ class Indicator:
     order: float = 0.0
     spc_limits: str = ""
     spc_run: str = ""
+    fingertips_id: str = ""
+    fingertips_sex: str = ""
+    fingertips_age: str = ""
+    ci_method: str = "none"
+    small_percent: bool = False
 
     @property
     def service_title(self) -> str:
@@ -147,6 +154,7 @@ class Catalogue:
         for name in ("decimals", "lag_months"):
             values[name] = int(values[name])
         values["target_value"], values["order"] = float(row["target_value"]), float(row["order"])
+        values["small_percent"] = bool(values["small_percent"])
         return Indicator(indicator_id=indicator_id, **values)
 
     def for_service(self, service: str) -> list[Indicator]:
@@ -217,6 +225,7 @@ def _check_row(row: dict, problem) -> dict:
     except ValueError as exc:
         fix = f"write each link as [text](https://...), separated by spaces: {exc}"
         problem("links", "the links are not written as Markdown links", fix)
+    check_options(row, problem)
     try:
         parse_settings(row["spc_limits"], row["spc_run"])
     except ValueError as exc:

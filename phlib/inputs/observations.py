@@ -30,25 +30,34 @@ from functools import lru_cache, partial
 import pandas as pd
 
 from phlib.errors import ObservationsError, PeriodError, Problem
+from phlib.inputs.areas import area_lookup
 from phlib.inputs.columns import check_columns, did_you_mean, one_of
+from phlib.inputs.grouping import group_problems
+from phlib.inputs.mistakes import fingertips_problem, fraction_problems, looks_like_fingertips
 from phlib.inputs.reading import read_table
 from phlib.inputs.table import formula_error, to_number
+from phlib.rules.intervals import COMPARISONS
 from phlib.rules.periods import parse_period
 
 REQUIRED = ("indicator_id", "area", "period", "value")
+#: Published intervals and comparisons (as `phreport import fingertips` writes them).
+PUBLISHED = ("lower_ci95", "upper_ci95", "lower_ci998", "upper_ci998", "region_mean")
+COMPARED = ("compared_to_england", "compared_to_region")
 OPTIONAL = (
     "breakdown", "numerator", "denominator", "target", "stat_neighbour_mean", "england_mean",
-    "comparator_period", "note",
+    "comparator_period", "note", *PUBLISHED, *COMPARED,
 )  # fmt: skip
-NUMERIC = ("value", "numerator", "denominator", "target", "stat_neighbour_mean", "england_mean")
+NUMERIC = ("value", "numerator", "denominator", "target", "stat_neighbour_mean", "england_mean",
+           *PUBLISHED)  # fmt: skip
 COLUMNS = [
     "indicator_id", "area", "period", "period_kind", "period_start", "period_end", "breakdown",
     "value", "numerator", "denominator", "target", "stat_neighbour_mean", "england_mean",
-    "comparator_period", "note", "source_file", "source_row",
+    "comparator_period", "note", *PUBLISHED, *COMPARED, "source_file", "source_row",
 ]  # fmt: skip
 PERIOD_FORMS = (
     "a month as 2022-10 or Oct 2022, a quarter as 2022-23-Q3 or Q3 2022/23, "
-    "or a financial year as 2022-23 or 2022/23"
+    "a financial year as 2022-23 or 2022/23, a calendar year as 2017, "
+    "or a range as 2019 - 21, 2018/19 - 20/21 or 2021/22 Q1 - 2022/23 Q3"
 )
 _NOT_AVAILABLE = "or leave the cell blank if the value is not available"
 
@@ -86,6 +95,10 @@ def _numbers(row: dict, unit: str | None, problem) -> dict[str, float]:
         elif unit == "count" and column == "value" and not number.is_integer():
             fix = "enter a whole number: counts have no decimal places"
             problem(column, "the value is a count and must be a whole number", fix)
+    low, high = values["lower_ci95"], values["upper_ci95"]
+    if low > high:
+        fix = "check the two limits are not swapped: the lower limit comes first"
+        problem("lower_ci95", f"the lower limit ({low:g}) is above the upper ({high:g})", fix)
     num, den = values["numerator"], values["denominator"]
     for column, number in (("numerator", num), ("denominator", den)):
         if number < 0:
@@ -123,9 +136,20 @@ def _period(text: str, column: str, problem):
         return None
 
 
-def _check_row(row: dict, catalogue, units: dict, problem) -> dict:
+_WORDS = {word.lower(): word for word in COMPARISONS}
+
+
+def _comparison(row: dict, column: str, problem) -> str:
+    text = " ".join(str(row.get(column, "") or "").split())
+    if text and text.lower() not in _WORDS:
+        problem(column, f"the {column} is not a comparison", one_of(COMPARISONS) + " or blank")
+    return _WORDS.get(text.lower(), "")
+
+
+def _check_row(row: dict, catalogue, units: dict, problem, areas: dict) -> dict:
     """One observation row as a record (with NaN or None where cells are bad)."""
     iid, area = row["indicator_id"], row["area"]
+    area = areas.get(" ".join(area.split()).lower(), area)  # an ONS code or name reads as a key
     if not iid:
         problem("indicator_id", "the indicator_id is blank", "type the id used in the catalogue")
     elif iid not in units:
@@ -148,7 +172,7 @@ def _check_row(row: dict, catalogue, units: dict, problem) -> dict:
         "comparator_period": comparator[0] if comparator else "",
         "note": row.get("note", ""),
     }
-    return record
+    return record | {column: _comparison(row, column, problem) for column in COMPARED}
 
 
 def _paths(path_or_paths) -> list:
@@ -167,6 +191,7 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
     checked every row, then costs the same whether the files hold 2 areas or 150.
     """
     units = catalogue.indicators["unit"].to_dict()
+    lookup = area_lookup(catalogue.areas, catalogue.area_codes)
     problems: list[Problem] = []
     records: list[dict] = []
     seen: dict[tuple, tuple[str, int]] = {}
@@ -175,6 +200,9 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
         problems += table.problems
         if table.header_row is None:
             continue
+        if looks_like_fingertips(table.columns):
+            problems.append(fingertips_problem(table.file, table.header_row))
+            continue
         table, found = check_columns(table, REQUIRED, OPTIONAL)
         problems += found
         if table.frame.empty:
@@ -182,13 +210,15 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
             problems.append(Problem(table.file, "the file has no data rows", fix))
         if any(name not in table.columns for name in REQUIRED):
             continue  # the missing column is reported; row checks would only repeat it
-        if areas is not None:
-            table = replace(table, frame=table.frame[table.frame["area"].isin(list(areas))])
+        if areas is not None:  # compared as keys, however each row writes its area
+            keys = table.frame["area"].map(lambda a: lookup.get(" ".join(a.split()).lower(), a))
+            table = replace(table, frame=table.frame[keys.isin(list(areas))])
         columns = [table.frame[name].tolist() for name in table.columns]
+        first_record = len(records)
         for number, values in zip(table.frame.index, zip(*columns, strict=True), strict=True):
             row = dict(zip(table.columns, values, strict=True))
             problem = partial(_report, problems, table, number, row)
-            record = _check_row(row, catalogue, units, problem)
+            record = _check_row(row, catalogue, units, problem, lookup)
             key = (record["indicator_id"], record["area"], record["period"], record["breakdown"])
             if record["period"] and key in seen:
                 file, first = seen[key]
@@ -201,6 +231,8 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
                 problems.append(Problem(table.file, message, fix + " or breakdown", number))
             seen.setdefault(key, (table.file, number))
             records.append(record | {"source_file": table.file, "source_row": number})
+        problems += fraction_problems(table.file, records[first_record:], catalogue.indicators)
+    problems = group_problems(problems)
     if problems:
         count = sum(p.severity == "error" for p in problems)
         raise ObservationsError(problems, f"The observations have {count} problem(s)")

@@ -68,6 +68,7 @@ from phlib.narratives.store import (
     CARRIED,
     KEY_RE,
     MISSING,
+    SAMPLE,
     NarrativeDoc,
     Section,
     normalise_text,
@@ -78,7 +79,9 @@ TAG = "narrative"
 _HEADING = re.compile(
     r"^( {0,3})(\\*)(#{1,6}[ \t]*(headline|commentary|actions)[ \t]*:?)$", re.IGNORECASE
 )
-_MARKER = re.compile(r"> \*(Carried forward from .+: review and edit\.|No commentary yet\.)\*")
+_MARKER = re.compile(
+    r"> \*(Carried forward from .+: review and edit\.|No commentary yet\.|Sample text: .+)\*"
+)
 
 
 class CellText(NamedTuple):
@@ -87,6 +90,9 @@ class CellText(NamedTuple):
     commentary: str
     actions: str | None
     marker: bool
+
+
+SAMPLE_MARKER = "Sample text"
 
 
 def text_hash(text: str) -> str:
@@ -110,6 +116,8 @@ def marker(section: Section) -> str | None:
         return f"> *Carried forward from {quarter_label(section.carried_from)}: review and edit.*"
     if section.status == MISSING:
         return "> *No commentary yet.*"
+    if section.status == SAMPLE:
+        return f"> *{SAMPLE_MARKER}: made-up commentary that comes with the workbook. Replace it.*"
     return None
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from phlib.rules.periods import Quarter
 
 WRITTEN, CARRIED, MISSING = "written", "carried_forward", "missing"
+SAMPLE = "sample"  # made-up commentary that comes with the workbook, never to be published
 KEY_RE = re.compile(r"[a-z0-9_]+")
 NAME_RE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
 QUARTER_RE = re.compile(r"\d{4}-\d{2}-Q[1-4]")
@@ -73,8 +74,10 @@ class Section:
     def __post_init__(self):
         if not isinstance(self.key, str) or not KEY_RE.fullmatch(self.key):
             raise ValueError(f"section key {self.key!r} is not lower-case [a-z0-9_]+")
-        if self.status not in (WRITTEN, CARRIED, MISSING):
-            raise ValueError(f"status {self.status!r} is not {WRITTEN}, {CARRIED} or {MISSING}")
+        if self.status not in (WRITTEN, CARRIED, MISSING, SAMPLE):
+            raise ValueError(
+                f"status {self.status!r} is not {WRITTEN}, {CARRIED}, {MISSING} or {SAMPLE}"
+            )
         set_ = object.__setattr__
         set_(self, "commentary", normalise_text(self.commentary))
         set_(self, "headline", " ".join(normalise_text(self.headline).split()))
@@ -100,7 +103,7 @@ class Section:
 
     @property
     def status_label(self) -> str:
-        """`written`, `missing` or `carried forward from Q3 2022/23`.
+        """`written`, `missing`, `sample` or `carried forward from Q3 2022/23`.
 
         >>> Section("a", "text", status=CARRIED, carried_from="2022-23-Q2").status_label
         'carried forward from Q2 2022/23'

@@ -48,6 +48,7 @@ from phlib.narratives.memory import memory_path, read_memory
 from phlib.narratives.store import (
     CARRIED,
     KEY_RE,
+    SAMPLE,
     WRITTEN,
     NarrativeDoc,
     Section,
@@ -143,7 +144,7 @@ def merge(nb, doc: NarrativeDoc, known_keys: Iterable[str] | None = None, memory
         checked = store.checked if store is not None else ()
         ours = Section(key, got.commentary, actions, WRITTEN, headline=headline, checked=checked)
         if store is not None and store.same_text(ours):
-            if store.status == CARRIED and not got.marker:
+            if store.status in (CARRIED, SAMPLE) and not got.marker:
                 result.reviewed.append(key)
                 sections[key] = replace(store, status=WRITTEN, carried_from=None)
         elif (

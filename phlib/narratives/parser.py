@@ -16,6 +16,7 @@ from phlib.narratives.document import (
     KEY_RE,
     MISSING,
     NAME_RE,
+    SAMPLE,
     WRITTEN,
     NarrativeDoc,
     Section,
@@ -114,7 +115,7 @@ class _Reader:
         value, current = value.strip(), self.current
         current.status_seen = True
         carried = _CARRIED.fullmatch(value)
-        if value.lower() in (WRITTEN, MISSING):
+        if value.lower() in (WRITTEN, MISSING, SAMPLE):
             current.status = value.lower()
             return
         if carried:
@@ -123,7 +124,8 @@ class _Reader:
                 return
             except PeriodError:
                 pass
-        fix = "write 'Status: written', 'Status: missing' or 'Status: carried forward from "
+        fix = "write 'Status: written', 'Status: missing', 'Status: sample' or 'Status: carried "
+        fix += "forward from "
         self.report(number, "unknown status", fix + "Q3 2022/23'", value)
 
     def text(self, number: int, line: str) -> None:

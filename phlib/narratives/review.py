@@ -23,6 +23,7 @@ from phlib.errors import NarrativeError, PeriodError, Problem
 from phlib.narratives.store import (
     CARRIED,
     MISSING,
+    SAMPLE,
     NarrativeDoc,
     Section,
     load,
@@ -142,7 +143,13 @@ class ReviewItem:
     @property
     def problem(self) -> Problem:
         """The item as a warning `Problem` that says how to resolve it."""
-        if self.status == CARRIED:
+        if self.status == SAMPLE:
+            message = f"section '{self.key}' holds the sample text, not commentary on this area"
+            fix = (
+                "replace it in the executed notebook and run 'phreport narratives pull', "
+                "or edit the file and set 'Status: written'"
+            )
+        elif self.status == CARRIED:
             message = (
                 f"section '{self.key}' is carried forward from "
                 f"{quarter_label(self.carried_from)} and not yet reviewed"
@@ -188,7 +195,7 @@ def review_status(
         keys = keys_by_service.get(service, list(doc.sections))
         for key in keys:
             section = doc.sections.get(key) or Section(key)
-            if section.status in (MISSING, CARRIED):
+            if section.status in (MISSING, CARRIED, SAMPLE):
                 items.append(
                     ReviewItem(path, area, service, key, section.status, section.carried_from)
                 )

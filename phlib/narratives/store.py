@@ -28,8 +28,9 @@ The format, line by line:
   with `_` shown as a space and the first letter in capitals; the quarter is its label.
 - Each section starts with `## <key>`; a key is `[a-z0-9_]+` (an indicator id or a section id
   such as `summary`) and appears once per file. Sections keep the order of the file.
-- The next line is `Status: written`, `Status: missing` or
-  `Status: carried forward from Q3 2022/23` (the quarter the text was copied from).
+- The next line is `Status: written`, `Status: missing`, `Status: sample` (the made-up
+  commentary that comes with the workbook: shown marked as sample, refused by a public build)
+  or `Status: carried forward from Q3 2022/23` (the quarter the text was copied from).
 - Optionally, `Checked figures: 20,000; 12.5%`: figures an analyst confirmed are right although
   they match none of the quarter's (`phlib.run.stale_check`); `all` accepts every figure.
   Separated by `;` (figures hold commas). Dropped when the section is carried forward.
@@ -96,6 +97,7 @@ from phlib.narratives.document import (
     MISSING,
     NAME_RE,
     QUARTER_RE,
+    SAMPLE,
     WRITTEN,
     NarrativeDoc,
     Section,
@@ -112,6 +114,7 @@ __all__ = [
     "MISSING",
     "NAME_RE",
     "QUARTER_RE",
+    "SAMPLE",
     "WRITTEN",
     "NarrativeDoc",
     "Section",

@@ -1,4 +1,4 @@
-"""How periods are written: reading month, quarter and financial-year text into numbers.
+"""How periods are written: reading month, quarter, financial-year, calendar-year and range text.
 
 `phlib.rules.periods` builds period objects from what these functions return. Each `read_*` function
 returns None when the text is not in its form at all, numbers when it is, and raises
@@ -29,6 +29,8 @@ FORMS = {
     "month": "2022-10, Oct 2022, October 2022 or 2022-10-01",
     "quarter": "2022-23-Q3, 2022/23 Q3 or Q3 2022/23",
     "financial year": "2022-23, 2022/23 or 2022/2023",
+    "calendar year": "2017",
+    "range": "2019 - 21 (calendar years), 2018/19 - 20/21 or 2021/22 Q1 - 2022/23 Q3",
 }
 _FY = r"(\d{4}|\d{2})\s?[-/]\s?(\d{4}|\d{2})"
 _Q = r"(?:q|quarter)\s?(\d+)"
@@ -131,3 +133,60 @@ def read_short_id(text) -> tuple[str, tuple[int, ...]] | None:
             text, "period", f"{tail:02d} is neither a month nor the year after {start}"
         )
     return ("year", (start,)) if is_year else ("month", (start, tail))
+
+
+_CALENDAR_SPAN = re.compile(r"(\d{4})(\s?)-(\s?)(\d{4}|\d{2})")
+
+
+def read_calendar_year(text) -> int | None:
+    """The year of a calendar year written `2017`.
+
+    >>> read_calendar_year("2017"), read_calendar_year("2017/18")
+    (2017, None)
+    """
+    s = normalise(text)
+    return int(s) if re.fullmatch(r"\d{4}", s) else None
+
+
+def read_calendar_span(text, published: bool = False) -> tuple[int, int] | None:
+    """(first, last) calendar years of a span written `2019 - 21`, `2019 - 2021` or `2019-2021`.
+
+    Two consecutive years (`2019 - 20`) are a financial year unless `published` says the text
+    comes from a publisher that writes financial years with `/` (Fingertips). Without spaces,
+    a two-digit tail (`2019-20`, `2010-12`) is left to the id reader (financial year, month).
+
+    >>> read_calendar_span("2019 - 21"), read_calendar_span("2019 - 20")
+    ((2019, 2021), None)
+    >>> read_calendar_span("2019 - 20", published=True), read_calendar_span("2010-12")
+    ((2019, 2020), None)
+    """
+    found = _CALENDAR_SPAN.fullmatch(normalise(text))
+    if not found:
+        return None
+    first, space_before, space_after, tail = found.groups()
+    start = int(first)
+    if len(tail) == 4:
+        last = int(tail)
+    else:
+        last = start // 100 * 100 + int(tail)
+        last += 100 if last < start and last + 100 - start < 50 else 0  # 1999 - 01
+    if not (space_before or space_after) and len(tail) == 2:
+        return None  # `2019-20`, `2010-12`: the financial-year and month ids
+    if last == start + 1 and not published:
+        return None
+    if last <= start:
+        raise period_error(text, "range", f"the last year must be after {start}")
+    return start, last
+
+
+def split_range(text) -> tuple[str, str] | None:
+    """The two ends of a range written `FIRST_LAST` (ids) or `FIRST - LAST` (spaced dash).
+
+    >>> split_range("2021/22 Q1 - 2022/23 Q3"), split_range("2021-22-Q1_2022-23-Q3")
+    (('2021/22 q1', '2022/23 q3'), ('2021-22-q1', '2022-23-q3'))
+    >>> split_range("2022/23") is None
+    True
+    """
+    s = normalise(text)
+    parts = s.split("_") if "_" in s else re.split(r"\s+-\s+", s)
+    return (parts[0], parts[1]) if len(parts) == 2 and all(parts) else None

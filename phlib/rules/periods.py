@@ -1,10 +1,13 @@
-"""Reporting periods: `Month`, `Quarter`, `FinancialYear` and `parse_period`.
+"""Reporting periods: `Month`, `Quarter`, `FinancialYear`, `CalendarYear` and `parse_period`.
 
-A financial year runs 1 April to 31 March. Ids name files and folders (`2022-10`, `2022-23-Q3`,
-`2022-23`); labels are what people read (`Oct 2022`, `Q3 2022/23`, `2022/23`). Every period
-has `.id`, `.label`, `.kind`, `.start`, `.end`, `.months`, `.months_elapsed` (months of its
-financial year up to its end), `.year` (its `FinancialYear`), `.financial_year` (that year's
-label), `.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives the id.
+A financial year runs 1 April to 31 March; a calendar year (`2017`) January to December.
+Multi-year and cumulative figures are `PeriodRange`s (`phlib.rules.period_base`): `2019 - 21`,
+`2018/19 - 20/21`, `2021/22 Q1 - 2022/23 Q3`, shown as the publisher writes them. Ids name
+files and folders (`2022-10`, `2022-23-Q3`, `2022-23`, `2017`, `2019_2021`); labels are what
+people read (`Oct 2022`, `Q3 2022/23`, `2022/23`). Every period has `.id`, `.label`, `.kind`,
+`.start`, `.end`, `.months`, `.months_elapsed` (months of its financial year up to its end),
+`.year` (its `FinancialYear`), `.financial_year` (that year's label), `.frequency`,
+`.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives the id.
 
 Periods of any kind sort by `(start, end)`: the earlier start first and, of two starting on the
 same day, the shorter first. Equality and hashing are by kind and value; `shift(n)` moves `n`
@@ -22,52 +25,30 @@ periods of the same kind. Text is read by `phlib.rules.period_text`.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from functools import total_ordering
+from datetime import date
 from typing import ClassVar
 
 from phlib.errors import PeriodError
+from phlib.rules.period_base import Period, PeriodRange
 from phlib.rules.period_text import (
     MONTH_ABBREVIATIONS,
     period_error,
+    read_calendar_span,
+    read_calendar_year,
     read_financial_year,
     read_month,
     read_quarter,
     read_short_id,
+    split_range,
 )
 
 _MIN_YEAR, _MAX_YEAR = 1000, 9998  # first and last financial-year start years
 
 
-@total_ordering
-class _Period:
-    """Behaviour shared by months, quarters and financial years."""
-
-    kind: ClassVar[str]
-
-    def __str__(self) -> str:
-        return self.id
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.id!r})"
-
-    def __lt__(self, other):
-        if not isinstance(other, _Period):
-            return NotImplemented
-        return (self.start, self.end) < (other.start, other.end)
-
-    def previous(self):
-        """The period of the same kind just before this one."""
-        return self.shift(-1)
-
-    def next(self):
-        """The period of the same kind just after this one."""
-        return self.shift(1)
-
-    @property
-    def financial_year(self) -> str:
-        return self.year.label
+class _Textual(Period):
+    """A single period; `contains` also reads period text."""
 
     def contains(self, other) -> bool:
         """True when a date, a period or period text lies wholly inside this period.
@@ -77,19 +58,11 @@ class _Period:
         >>> FinancialYear.parse("2022/23").contains("Q4 2022/23")
         True
         """
-        if isinstance(other, datetime):
-            other = other.date()
-        if isinstance(other, date):
-            return self.start <= other <= self.end
-        if isinstance(other, str):
-            other = parse_period(other)
-        if isinstance(other, _Period):
-            return self.start <= other.start and other.end <= self.end
-        raise TypeError(f"contains() takes a date or a period, not {type(other).__name__}")
+        return super().contains(parse_period(other) if isinstance(other, str) else other)
 
 
 @dataclass(frozen=True, repr=False)
-class FinancialYear(_Period):
+class FinancialYear(_Textual):
     """A financial year, 1 April `start_year` to 31 March the year after.
 
     >>> fy = FinancialYear.parse("2022/2023")
@@ -133,7 +106,7 @@ class FinancialYear(_Period):
 
 
 @dataclass(frozen=True, repr=False)
-class Quarter(_Period):
+class Quarter(_Textual):
     """Quarter `number` (1 Apr-Jun, 2 Jul-Sep, 3 Oct-Dec, 4 Jan-Mar) of a financial year.
 
     >>> q = Quarter.parse("2022/23 q4")
@@ -182,7 +155,7 @@ class Quarter(_Period):
 
 
 @dataclass(frozen=True, repr=False)
-class Month(_Period):
+class Month(_Textual):
     """A calendar month; `.month_of_year` is its place in the financial year (April = 1).
 
     >>> m = Month.parse("October 2022")
@@ -243,10 +216,46 @@ class Month(_Period):
         return _build(cls, read_month(text), text)
 
 
+@dataclass(frozen=True, repr=False)
+class CalendarYear(_Textual):
+    """A calendar year, 1 January to 31 December, written as publishers do: `2017`.
+
+    >>> cy = CalendarYear.parse("2017")
+    >>> cy.id, cy.label, cy.start, cy.end, cy.year.label, cy.next().label
+    ('2017', '2017', datetime.date(2017, 1, 1), datetime.date(2017, 12, 31), '2017/18', '2018')
+    """
+
+    calendar_year: int
+    kind: ClassVar[str] = "calendar_year"
+
+    def __post_init__(self):
+        y = self.calendar_year
+        if isinstance(y, bool) or not isinstance(y, int) or not _MIN_YEAR < y <= _MAX_YEAR:
+            raise PeriodError(f"a calendar year is a year {_MIN_YEAR + 1}-{_MAX_YEAR}, got {y!r}")
+
+    id = property(lambda self: f"{self.calendar_year:04d}")
+    label = id
+    start = property(lambda self: date(self.calendar_year, 1, 1))
+    end = property(lambda self: date(self.calendar_year, 12, 31))
+    year = property(lambda self: FinancialYear(self.calendar_year))
+    months = property(lambda self: tuple(Month(self.calendar_year, m) for m in range(1, 13)))
+    months_elapsed = 9  # April to December of the financial year it ends in
+
+    def shift(self, n: int) -> CalendarYear:
+        return CalendarYear(self.calendar_year + n)
+
+    @classmethod
+    def parse(cls, text) -> CalendarYear:
+        if isinstance(text, cls):
+            return text
+        return _build(cls, read_calendar_year(text), text)
+
+
 def _build(cls, numbers, text):
     """The period `cls(*numbers)` read from `text`, or a PeriodError quoting the text."""
     if numbers is None:
-        raise period_error(text, {"year": "financial year"}.get(cls.kind, cls.kind))
+        names = {"year": "financial year", "calendar_year": "calendar year"}
+        raise period_error(text, names.get(cls.kind, cls.kind))
     try:
         return cls(*numbers) if isinstance(numbers, tuple) else cls(numbers)
     except PeriodError as exc:
@@ -259,23 +268,94 @@ def _month_at(start_year: int, position: int) -> Month:
     return Month(start_year if calendar_month >= 4 else start_year + 1, calendar_month)
 
 
-def parse_period(text) -> Month | Quarter | FinancialYear:
-    """Read a month, quarter or financial year from any accepted form.
+def parse_period(text, *, published: bool = False):
+    """Read a month, quarter, financial year, calendar year or range from any accepted form.
 
     `2011-12` could be December 2011 or the year 2011/12, so it is refused: write `Dec 2011`
-    or `2011/12`. A date (or datetime) gives the month containing it.
+    or `2011/12`. A date (or datetime) gives the month containing it. `2017` is the calendar
+    year; ranges are written as publishers print them (`2019 - 21`, `2018/19 - 20/21`,
+    `2021/22 Q1 - 2022/23 Q3`) or by their ids (`2019_2021`). `2019 - 20` is the financial
+    year 2019/20 unless `published` (Fingertips, which writes financial years with `/`).
 
     >>> [parse_period(t).id for t in ("2022-10", "2022-23", "Q3 2022/23", "Oct 2022", "17/18")]
     ['2022-10', '2022-23', '2022-23-Q3', '2022-10', '2017-18']
+    >>> [parse_period(t).label for t in ("2017", "2019 - 21", "2018/19 - 20/21")]
+    ['2017', '2019 - 21', '2018/19 - 20/21']
+    >>> parse_period("2021/22 Q1 - 2022/23 Q3").id, parse_period("2019_2021").label
+    ('2021-22-Q1_2022-23-Q3', '2019 - 21')
     >>> parse_period("2022-13")
     Traceback (most recent call last):
     ...
     phlib.errors.PeriodError: could not read '2022-13' as a period: ...
     """
-    if isinstance(text, _Period):
+    if isinstance(text, Period):
         return text
     if isinstance(text, date):
         return Month.containing(text)
+    span = read_calendar_span(text, published)
+    if span:
+        return _range(CalendarYear(span[0]), CalendarYear(span[1]), text)
+    ends = None if _financial_form(text) else split_range(text)
+    if ends:
+        try:
+            first, last = _ends(*ends, published, ids="_" in str(text))
+        except PeriodError as error:
+            raise period_error(text, "range", getattr(error, "reason", "")) from None
+        return _range(first, last, text)
+    return _single(text, published)
+
+
+def _ends(first_text: str, last_text: str, published: bool, ids: bool = False):
+    """The two ends of a range, read as the same kind of period.
+
+    An end that alone is ambiguous (`2000-01`) takes the kind of the other; in a range id
+    (`2000-01_2001-02`) two ambiguous ends are financial years (ranges of months have ids of
+    dates, `2022-04-01_2022-12-31`). A short financial year at the end (`2018/19 - 20/21`)
+    takes the century that puts it after the first.
+    """
+    read = []
+    for text in (first_text, last_text):
+        try:
+            read.append(_single(text, published))
+        except PeriodError as error:
+            read.append(error)
+    kinds = [type(p) for p in read if isinstance(p, Period)]
+    if not kinds and ids:
+        kinds = [FinancialYear]
+    if not kinds:
+        raise read[0]
+    kind = kinds[0]
+    if len(kinds) == 2 and kinds[0] is not kinds[1]:
+        error = PeriodError("a range runs from one period to another of the same kind")
+        error.reason = str(error)
+        raise error
+    first, last = (p if isinstance(p, kind) else kind.parse(t)
+                   for p, t in zip(read, (first_text, last_text), strict=True))  # fmt: skip
+    if kind is FinancialYear and re.fullmatch(r"\d{2}\s?/\s?\d{2}", last_text.strip()):
+        year = first.start_year // 100 * 100 + last.start_year % 100
+        last = FinancialYear(year + 100 if year < first.start_year else year)
+    return first, last
+
+
+def _financial_form(text) -> bool:
+    """True for text written like a financial year (`2019 - 20`, `2022-10`), right or wrong."""
+    try:
+        return read_financial_year(text) is not None
+    except PeriodError:
+        return True
+
+
+def _range(first, last, text) -> PeriodRange:
+    try:
+        return PeriodRange(first, last)
+    except PeriodError as error:
+        raise period_error(text, "range", str(error)) from None
+
+
+def _single(text, published: bool):
+    """One period (not a range) from text."""
+    if read_calendar_year(text) is not None:
+        return CalendarYear.parse(text)
     short = read_short_id(text)
     if short:
         return _build(Month if short[0] == "month" else FinancialYear, short[1], text)

@@ -27,6 +27,7 @@ from datetime import date
 import pandas as pd
 
 from phlib.rules import ratings
+from phlib.rules.period_base import frequency_of
 from phlib.rules.periods import parse_period
 
 _MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
@@ -73,11 +74,12 @@ def number(value) -> float | None:
 
 
 def headline_series(observations: pd.DataFrame, indicator_id: str, area: str, kind: str):
-    """Headline rows of one indicator, area and period kind, oldest first."""
+    """Headline rows of one indicator, area and frequency (`month`, `quarter`, `year`: periods
+    of every kind that reports at it, such as calendar years for `year`), oldest first."""
     rows = observations[
         (observations["indicator_id"] == indicator_id)
         & (observations["area"] == area)
-        & (observations["period_kind"] == kind)
+        & (observations["period_kind"].map(frequency_of) == kind)
         & (observations["breakdown"].fillna("") == "")
     ]
     return rows.sort_values("period_start").reset_index(drop=True)
@@ -196,14 +198,15 @@ def summarise(indicator, observations: pd.DataFrame, quarter, area: str) -> Summ
 
 
 def headline_index(observations: pd.DataFrame) -> dict:
-    """(indicator id, area, period kind) -> that series' headline rows as dicts, oldest first.
+    """(indicator id, area, frequency) -> that series' headline rows as dicts, oldest first.
 
     Built once, it lets `summarise_rows` rate many indicators without filtering the frame.
     """
     index: dict = {}
     for row in observations.sort_values("period_start").to_dict("records"):
         if not row.get("breakdown") or row.get("breakdown") != row.get("breakdown"):
-            index.setdefault((row["indicator_id"], row["area"], row["period_kind"]), []).append(row)
+            key = (row["indicator_id"], row["area"], frequency_of(row["period_kind"]))
+            index.setdefault(key, []).append(row)
     return index
 
 

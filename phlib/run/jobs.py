@@ -28,6 +28,7 @@ from phlib.narratives import cells as narrative_cells
 from phlib.narratives import store as narratives
 from phlib.report.pages import Notice, Page, section_page
 from phlib.report.section import Section, render_section
+from phlib.run.closing import with_closing_cell
 
 PUBLIC_FAILURE = (
     "This section could not be produced in this run, so it is not shown. "
@@ -135,7 +136,7 @@ def execute_job(job: Job, km, engine: str = "phreport") -> JobResult:
     try:
         job.out_dir.mkdir(parents=True, exist_ok=True)
         source = nbformat.read(str(job.notebook), as_version=4)
-        source = with_narratives(source, job)
+        source = with_closing_cell(with_narratives(source, job))
         executed = papermill.execute_notebook(
             source,
             str(running),

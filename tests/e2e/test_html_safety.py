@@ -105,6 +105,7 @@ def excel_observations(path: Path) -> None:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = h.copy_inputs(tmp_path_factory.mktemp("unsafe") / "project")
+    h.review_sample_narratives(root)
     poison(root)
     done = h.phreport_subprocess(
         "run", QUARTER, "--areas", AREA, "--services", ",".join(SERVICES), "--publication",
