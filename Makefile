@@ -30,7 +30,7 @@ browser:
 	bash scripts/install-browser.sh
 
 test: setup browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check .

@@ -23,6 +23,13 @@ CARD_ROW_1 = (
     ("change in performance",),
 )
 CARD_ROW_2 = (("statistical neighbour mean",), ("england mean",), ("rag rating",))
+#: What the optional third row (issue 11: intervals and comparisons) may show, and no more.
+EXTRA_LABELS = {
+    "95% confidence interval",
+    "Region",
+    "Compared with England",
+    "Compared with region",
+}
 PRODUCED = re.compile(r"Produced (on )?\d{1,2} [A-Z][a-z]+ \d{4}")
 LABEL = re.compile(r"^(Figure|Table) (\d+[a-z]?(?:\.\d+[a-z]?)*)(?::|$)")
 
@@ -34,7 +41,9 @@ LOOK_FACTS = """() => {
     titleHeading: text(title && title.querySelector('h1')),
     cards: [...document.querySelectorAll('.card')].map(card => ({
       heading: text(card.querySelector('h1,h2,h3,h4,h5,h6')),
-      rows: [...card.querySelectorAll('table.card-figures')]
+      rows: [...card.querySelectorAll('table.card-figures:not(.card-row-3)')]
+        .map(t => [...t.querySelectorAll('thead th')].map(text)),
+      extra: [...card.querySelectorAll('table.card-figures.card-row-3')]
         .map(t => [...t.querySelectorAll('thead th')].map(text)),
     })),
     sections: [...document.querySelectorAll('section.annex-section')].map(s => ({
@@ -76,7 +85,13 @@ def card_layout_problems(card: dict) -> list[str]:
     where = card["heading"][:70]
     if len(rows) != 2:
         return [f"{where!r}: {len(rows)} rows of figures, not 2"]
-    problems = []
+    extra = card.get("extra", [])
+    problems = [f"{where!r}: {len(extra)} interval rows, not at most 1"] if len(extra) > 1 else []
+    problems += [
+        f"{where!r}: the interval row shows {' | '.join(labels)!r}"
+        for labels in extra
+        if not labels or not set(labels) <= EXTRA_LABELS
+    ]
     layouts = (CARD_ROW_1, CARD_ROW_2)
     for number, (labels, expected) in enumerate(zip(rows, layouts, strict=True), 1):
         shown = [label.lower() for label in labels]
@@ -108,6 +123,12 @@ def test_the_card_check_catches_a_missing_label():
     assert len(card_layout_problems(card)) == 1
     card["rows"][0].append("Change in performance")
     assert card_layout_problems(card) == []
+    card["extra"] = [["95% confidence interval", "Compared with England"]]
+    assert card_layout_problems(card) == []
+    card["extra"] = [["95% confidence interval", "RAG rating"]]
+    assert len(card_layout_problems(card)) == 1
+    card["extra"] = [["Region"], ["Region"]]
+    assert len(card_layout_problems(card)) == 1
 
 
 def numbering_problems(captions: list[str], kind: str, where: str) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import support
 from bs4 import BeautifulSoup
 
 from phlib.narratives import store
@@ -21,6 +22,7 @@ WRONG = "Last year the rate was 13.7%."
 
 
 def quote_a_wrong_figure(project: Path) -> None:
+    support.review_sample_narratives(project)  # the sample text reviewed, as an analyst does
     path = store.store_path(project / "narratives", QUARTER, AREA, SERVICE)
     text = path.read_text(encoding="utf-8")
     marker = "## sh_dna_rate\nStatus: written\n\n### Commentary\n\n"
