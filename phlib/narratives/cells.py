@@ -300,3 +300,29 @@ def inject(nb, doc: NarrativeDoc):
     store = {"quarter": doc.quarter, "area": doc.area, "service": doc.service}
     nb.metadata.setdefault("phlib", {})["narratives"] = store
     return nb
+
+
+_PART = re.compile(r"^#### (Headline|Commentary|Actions)\s*$")
+
+
+def shown_text(source: str) -> str:
+    r"""A narrative cell's text as a page shows it: part headings with nothing under them
+    (an empty `#### Actions`, kept in the notebook as a place to type) are left out, so a
+    printed page never ends on a bare heading.
+
+    >>> shown_text("#### Commentary\n\nRose.\n\n#### Actions\n")
+    '#### Commentary\n\nRose.\n'
+    >>> shown_text("#### Commentary\n\n#### Actions\n\nCall them.")
+    '#### Actions\n\nCall them.\n'
+    """
+    lines = source.split("\n")
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        rest = [x for x in lines[number + 1 :] if x.strip()]
+        if _PART.match(line) and (not rest or _PART.match(rest[0])):
+            continue
+        kept.append(line)
+    while len(kept) > 1 and not kept[0].strip():
+        kept.pop(0)
+    text = "\n".join(kept).rstrip()
+    return text + "\n" if text else ""

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from phlib.narratives.cells import is_narrative, shown_text
 from phlib.report.fragments import Heading, headings_of, make_safe, unique_ids
 from phlib.report.headline_swap import swap_headlines
 
@@ -163,6 +164,8 @@ def visible_notebook(nb, publication: str = "internal"):
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & HIDDEN_TAGS or (public and PAPERMILL_ERROR_TAG in tags):
             continue
+        if cell.cell_type == "markdown" and is_narrative(cell):
+            cell.source = shown_text(cell.source)
         if cell.cell_type == "code":
             if public:
                 cell.outputs = [o for o in cell.outputs if not _private_output(o)]
