@@ -56,7 +56,7 @@ class KernelPool:
         preload: str = DEFAULT_PRELOAD,
         kernel_name: str = "python3",
         work_dir=None,
-        startup_timeout: float = 60,
+        startup_timeout: float = 180,  # a loaded machine can take a minute to start one
     ):
         self.cwd, self.preload, self.kernel_name = str(cwd), preload, kernel_name
         self.work_dir = Path(work_dir) if work_dir else None
