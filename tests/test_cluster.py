@@ -292,6 +292,8 @@ def test_a_killed_worker_has_its_job_run_elsewhere_and_a_failing_notebook_is_iso
     project = small_project(tmp_path / "project")
     _failing(project / "notebooks" / "stop_smoking.ipynb")
     victim, victim_tmp = cluster.worker("worker-victim")
+    for service in SERVICES.split(","):  # notebooks still running when Ctrl-C lands
+        slow_down(project / "notebooks" / f"{service}.ipynb", seconds=20)
     run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
                             "--services", SERVICES, "--cluster", cluster.address],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -323,6 +325,16 @@ def test_a_killed_worker_has_its_job_run_elsewhere_and_a_failing_notebook_is_iso
         ("peterborough", "stop_smoking", "failed"),
     ]
     assert "stopped on purpose" in (outputs / "run.log").read_text()
+
+
+def slow_down(notebook: Path, seconds: float) -> None:
+    """Add a cell that waits, after the parameters, so a run is surely mid-notebook."""
+    nb = nbformat.read(notebook, as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    cell = nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})")
+    cell["id"] = "slow-down"
+    nb.cells.insert(at + 1, cell)
+    nbformat.write(nb, notebook)
 
 
 def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, tmp_path):
