@@ -292,8 +292,6 @@ def test_a_killed_worker_has_its_job_run_elsewhere_and_a_failing_notebook_is_iso
     project = small_project(tmp_path / "project")
     _failing(project / "notebooks" / "stop_smoking.ipynb")
     victim, victim_tmp = cluster.worker("worker-victim")
-    for service in SERVICES.split(","):  # notebooks still running when Ctrl-C lands
-        slow_down(project / "notebooks" / f"{service}.ipynb", seconds=20)
     run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
                             "--services", SERVICES, "--cluster", cluster.address],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -345,6 +343,8 @@ def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, 
     outputs = project / "outputs"
     before = {p.relative_to(outputs).as_posix(): p.read_bytes() for p in outputs.rglob("*")
               if p.is_file()}  # fmt: skip
+    for service in SERVICES.split(","):  # notebooks still running when Ctrl-C lands
+        slow_down(project / "notebooks" / f"{service}.ipynb", seconds=20)
     run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
                             "--services", SERVICES, "--cluster", cluster.address],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
