@@ -57,6 +57,21 @@ HEADER = [
 ]
 
 
+def row(*parts: dict) -> list:
+    """One export row from dicts of columns by their published names; the rest blank."""
+    given = {"Sex": "Persons"}
+    for part in parts:
+        given.update(part)
+    return [given.get(name, "") for name in HEADER]
+
+
+NOT_COMPARED = {
+    "Compared to England value or percentiles": "Not compared",
+    "Compared to Region value or percentiles": "Not compared",
+}
+ENGLAND = {"Area Code": "E92000001", "Area Name": "England", "Area Type": "Country"}
+
+
 def build(path: Path, indicators: int, areas: int) -> int:
     rows = []
     codes = [("E10000003", "Cambridgeshire"), ("E06000031", "Peterborough")]
@@ -64,129 +79,29 @@ def build(path: Path, indicators: int, areas: int) -> int:
     for ft in range(90001, 90001 + indicators):
         for year in range(2012, 2022):
             for age in ("All ages", "0-9 yrs", "65+ yrs"):
-                rows.append(
-                    [
-                        ft,
-                        "Rate/100,000\n",
-                        "",
-                        "",
-                        "E92000001",
-                        "England",
-                        "Country",
-                        "Persons",
-                        age,
-                        "",
-                        "",
-                        year,
-                        50.0,
-                        49.5,
-                        50.5,
-                        "",
-                        "",
-                        28000,
-                        56000000,
-                        "",
-                        "",
-                        "Not compared",
-                        "Not compared",
-                        f"{year}0000",
-                        "",
-                        "",
-                    ]
-                )
+                common = {"Indicator ID": ft, "Indicator Name": "Rate/100,000\n", "Age": age,
+                          "Time period": year, "Time period Sortable": f"{year}0000"}  # fmt: skip
+                rows.append(row(common, ENGLAND, NOT_COMPARED, {
+                    "Value": 50.0, "Lower CI 95.0 limit": 49.5, "Upper CI 95.0 limit": 50.5,
+                    "Count": 28000, "Denominator": 56000000}))  # fmt: skip
                 for region in range(9):
-                    rows.append(
-                        [
-                            ft,
-                            "Rate/100,000\n",
-                            "E92000001",
-                            "England",
-                            f"E1200000{region + 1}",
-                            f"Region {region}",
-                            "Region",
-                            "Persons",
-                            age,
-                            "",
-                            "",
-                            year,
-                            48.0,
-                            "",
-                            "",
-                            "",
-                            "",
-                            3000,
-                            6200000,
-                            "",
-                            "",
-                            "Not compared",
-                            "Not compared",
-                            f"{year}0000",
-                            "",
-                            "",
-                        ]
-                    )
+                    rows.append(row(common, NOT_COMPARED, {
+                        "Parent Code": "E92000001", "Parent Name": "England",
+                        "Area Code": f"E1200000{region + 1}", "Area Name": f"Region {region}",
+                        "Area Type": "Region", "Value": 48.0, "Count": 3000,
+                        "Denominator": 6200000}))  # fmt: skip
                 for code, name in codes:
-                    rows.append(
-                        [
-                            ft,
-                            "Rate/100,000\n",
-                            "E12000006",
-                            "East of England region",
-                            code,
-                            name,
-                            "County & UA",
-                            "Persons",
-                            age,
-                            "",
-                            "",
-                            year,
-                            61.5,
-                            51.0,
-                            73.5,
-                            "",
-                            "",
-                            124,
-                            201600,
-                            "",
-                            "",
-                            "Worse",
-                            "Similar",
-                            f"{year}0000",
-                            "",
-                            "",
-                        ]
-                    )
+                    rows.append(row(common, {
+                        "Parent Code": "E12000006", "Parent Name": "East of England region",
+                        "Area Code": code, "Area Name": name, "Area Type": "County & UA",
+                        "Value": 61.5, "Lower CI 95.0 limit": 51.0, "Upper CI 95.0 limit": 73.5,
+                        "Count": 124, "Denominator": 201600,
+                        "Compared to England value or percentiles": "Worse",
+                        "Compared to Region value or percentiles": "Similar"}))  # fmt: skip
                 for decile in range(10):
-                    rows.append(
-                        [
-                            ft,
-                            "Rate/100,000\n",
-                            "",
-                            "",
-                            "E92000001",
-                            "England",
-                            "Country",
-                            "Persons",
-                            age,
-                            "Deprivation deciles",
-                            f"Decile {decile}",
-                            year,
-                            41.2,
-                            "",
-                            "",
-                            "",
-                            "",
-                            2100,
-                            5100000,
-                            "",
-                            "",
-                            "Not compared",
-                            "Not compared",
-                            f"{year}0000",
-                            "",
-                            "",
-                        ]
-                    )
+                    rows.append(row(common, ENGLAND, NOT_COMPARED, {
+                        "Category Type": "Deprivation deciles", "Category": f"Decile {decile}",
+                        "Value": 41.2, "Count": 2100, "Denominator": 5100000}))  # fmt: skip
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
