@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from phlib.cli import main
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 
 PROJECT = Path(__file__).resolve().parents[1]
 TESTS = PROJECT / "tests"

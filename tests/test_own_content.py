@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from phlib.errors import ParameterError, UnknownNameError
 from phlib.inputs.config import load_parameters
 from phlib.inputs.notebook_parameters import NOTEBOOK_PARAMETERS
-from phlib.rules.periods import quarters_between
+from phlib.rules.period_parsing import quarters_between
 from phlib.run.quarter import parameters_for
 from phlib.workbook import Workbook
 

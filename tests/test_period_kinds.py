@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from phlib.errors import PeriodError
 from phlib.rules.period_base import PeriodRange, frequency_of
-from phlib.rules.periods import CalendarYear, FinancialYear, Month, Quarter, parse_period
+from phlib.rules.period_parsing import parse_period
+from phlib.rules.periods import CalendarYear, FinancialYear, Month, Quarter
 
 years = st.integers(min_value=1990, max_value=2150)
 months = st.builds(Month, years, st.integers(min_value=1, max_value=12))

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phlib.errors import PeriodError
+from phlib.rules.period_parsing import months_between, parse_period, quarters_between
 from phlib.rules.period_text import (
     MONTH_ABBREVIATIONS,
     read_financial_year,
@@ -14,15 +15,7 @@ from phlib.rules.period_text import (
     read_quarter,
     read_short_id,
 )
-from phlib.rules.periods import (
-    FinancialYear,
-    Month,
-    Quarter,
-    months_between,
-    parse_period,
-    quarter_of,
-    quarters_between,
-)
+from phlib.rules.periods import FinancialYear, Month, Quarter, quarter_of, read_single_period
 
 Q3 = Quarter(2022, 3)
 
@@ -233,6 +226,21 @@ def test_contains_dates_periods_and_text():
     assert Q3.contains(datetime(2022, 12, 31, 23, 59))
     with pytest.raises(TypeError, match="date or a period"):
         Q3.contains(3)
+
+
+@given(periods)
+def test_single_period_reading_agrees_with_parse_period(period):
+    assert read_single_period(period.label) == parse_period(period.label) == period
+
+
+def test_single_period_reading_refuses_ranges_which_parse_period_reads():
+    with pytest.raises(PeriodError, match="could not read '2019 - 21' as a period"):
+        read_single_period("2019 - 21")
+    span = parse_period("2019 - 21")
+    assert parse_period("2018/19").contains(parse_period("2018/19 Q2 - 2018/19 Q4"))
+    assert not FinancialYear(2019).contains(span) and span.contains(FinancialYear(2019))
+    with pytest.raises(PeriodError, match="could not read '2019 - 21' as a period"):
+        FinancialYear(2019).contains("2019 - 21")
 
 
 def test_helpers():

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from phlib.rules.periods import Quarter, parse_period
+from phlib.rules.period_parsing import parse_period
+from phlib.rules.periods import Quarter
 from phlib.rules.scorecard import COLUMNS, build_scorecard, red_without_actions
 from phlib.rules.selection import cutoff, summarise
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from phlib.rules.periods import months_between, quarters_between
+from phlib.rules.period_parsing import months_between, quarters_between
 from phlib.workbook import Workbook
 
 # fmt: off

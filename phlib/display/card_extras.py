@@ -20,7 +20,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 from phlib.rules.selection import cutoff
 from phlib.rules.significance import significance
 

@@ -28,7 +28,7 @@ from phlib.display.tables import table_html
 from phlib.display.views import last_period
 from phlib.errors import UnknownNameError
 from phlib.rules.disclosure import disclosed
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 
 #: The columns of `data`, in order.
 DATA_COLUMNS = (

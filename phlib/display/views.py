@@ -16,7 +16,8 @@ from phlib.display.cards import Card
 from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.display.tables import KpiRow
 from phlib.rules import ratings
-from phlib.rules.periods import FinancialYear, Month, Quarter, parse_period
+from phlib.rules.period_parsing import parse_period
+from phlib.rules.periods import FinancialYear, Month, Quarter
 from phlib.rules.selection import Summary, annual_plan, cutoff, headline_series, number
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows

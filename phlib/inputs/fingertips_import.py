@@ -29,7 +29,7 @@ import pandas as pd
 
 from phlib.errors import PeriodError
 from phlib.inputs.areas import area_lookup
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 
 ENGLAND = "E92000001"
 COLUMNS = [

@@ -37,7 +37,7 @@ from phlib.inputs.mistakes import fingertips_problem, fraction_problems, looks_l
 from phlib.inputs.reading import read_table
 from phlib.inputs.table import formula_error, to_number
 from phlib.rules.intervals import COMPARISONS
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 
 REQUIRED = ("indicator_id", "area", "period", "value")
 #: Published intervals and comparisons (as `phreport import fingertips` writes them).

@@ -1,12 +1,13 @@
 """What every reporting period shares (`Period`), and spans of several periods (`PeriodRange`).
 
-`phlib.rules.periods` builds months, quarters, financial years and calendar years on `Period`.
-A `PeriodRange` is the span from one period to a later one of the same kind, as publishers
-print multi-year and cumulative figures: three calendar years `2019 - 21`, financial years
-`2018/19 - 20/21`, quarters `2021/22 Q1 - 2022/23 Q3`. Its id joins its ends' ids with `_`
-(`2019_2021`, `2018-19_2020-21`, `2021-22-Q1_2022-23-Q3`; months by their first and last
-days, `2022-04-01_2022-12-31`), which no single period's id holds, so ids never collide.
-Moving a range (`shift`) moves both ends, as rolling figures do.
+`phlib.rules.periods` builds months, quarters, financial years and calendar years on `Period`
+(`phlib.rules.period_parsing` reads ranges from text). A `PeriodRange` is the span from one
+period to a later one of the same kind, as publishers print multi-year and cumulative figures:
+three calendar years `2019 - 21`, financial years `2018/19 - 20/21`, quarters
+`2021/22 Q1 - 2022/23 Q3`. Its id joins its ends' ids with `_` (`2019_2021`, `2018-19_2020-21`,
+`2021-22-Q1_2022-23-Q3`; months by their first and last days, `2022-04-01_2022-12-31`), which no
+single period's id holds, so ids never collide. Moving a range (`shift`) moves both ends, as
+rolling figures do.
 """
 
 from __future__ import annotations

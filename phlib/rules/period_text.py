@@ -1,10 +1,10 @@
 """How periods are written: reading month, quarter, financial-year, calendar-year and range text.
 
-`phlib.rules.periods` builds period objects from what these functions return. Each `read_*` function
-returns None when the text is not in its form at all, numbers when it is, and raises
-`PeriodError` when the text has the form but impossible values (`Q5 2022/23`, `2022/24`).
-Reading is lenient with case, spaces and dashes (`q3  2022-23`, an en dash); two-digit years
-mean 20YY (`Q3 17/18`, `Jun 18`).
+`phlib.rules.periods` and `phlib.rules.period_parsing` build period objects from what these
+functions return. Each `read_*` function returns None when the text is not in its form at all,
+numbers when it is, and raises `PeriodError` when the text has the form but impossible values
+(`Q5 2022/23`, `2022/24`). Reading is lenient with case, spaces and dashes (`q3  2022-23`, an en
+dash); two-digit years mean 20YY (`Q3 17/18`, `Jun 18`).
 
 >>> read_quarter("Q3 2022/23"), read_month("October 2022"), read_financial_year("2022/2023")
 ((2022, 3), (2022, 10), 2022)

@@ -1,19 +1,14 @@
-"""Reporting periods: `Month`, `Quarter`, `FinancialYear`, `CalendarYear` and `parse_period`.
+"""The single reporting periods: `Month`, `Quarter`, `FinancialYear` and `CalendarYear`.
 
-A financial year runs 1 April to 31 March; a calendar year (`2017`) January to December.
-Multi-year and cumulative figures are `PeriodRange`s (`phlib.rules.period_base`): `2019 - 21`,
-`2018/19 - 20/21`, `2021/22 Q1 - 2022/23 Q3`, shown as the publisher writes them. Ids name
-files and folders (`2022-10`, `2022-23-Q3`, `2022-23`, `2017`, `2019_2021`); labels are what
-people read (`Oct 2022`, `Q3 2022/23`, `2022/23`). Every period has `.id`, `.label`, `.kind`,
+A financial year runs 1 April to 31 March; a calendar year (`2017`) January to December. Every
+period has `.id` (names files: `2022-23-Q3`), `.label` (for people: `Q3 2022/23`), `.kind`,
 `.start`, `.end`, `.months`, `.months_elapsed` (months of its financial year up to its end),
-`.year` (its `FinancialYear`), `.financial_year` (that year's label), `.frequency`,
-`.previous()`, `.next()` and `.contains(period_or_date)`; `str()` gives the id.
+`.year` (its `FinancialYear`), `.financial_year`, `.frequency`, `.previous()`, `.next()` and
+`.contains(...)`, and sorts by `(start, end)` (`phlib.rules.period_base.Period`). Each kind
+reads its own forms (`Quarter.parse`), `read_single_period` any one of them; ranges and text of
+any kind are read by `phlib.rules.period_parsing.parse_period`.
 
-Periods of any kind sort by `(start, end)`: the earlier start first and, of two starting on the
-same day, the shorter first. Equality and hashing are by kind and value; `shift(n)` moves `n`
-periods of the same kind. Text is read by `phlib.rules.period_text`.
-
->>> q = parse_period("Q3 2022/23")
+>>> q = Quarter.parse("Q3 2022/23")
 >>> q.id, q.label, q.financial_year, q.start, q.end
 ('2022-23-Q3', 'Q3 2022/23', '2022/23', datetime.date(2022, 10, 1), datetime.date(2022, 12, 31))
 >>> [m.label for m in q.months]
@@ -25,30 +20,27 @@ periods of the same kind. Text is read by `phlib.rules.period_text`.
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
 from phlib.errors import PeriodError
-from phlib.rules.period_base import Period, PeriodRange
+from phlib.rules.period_base import Period
 from phlib.rules.period_text import (
     MONTH_ABBREVIATIONS,
     period_error,
-    read_calendar_span,
     read_calendar_year,
     read_financial_year,
     read_month,
     read_quarter,
     read_short_id,
-    split_range,
 )
 
 _MIN_YEAR, _MAX_YEAR = 1000, 9998  # first and last financial-year start years
 
 
 class _Textual(Period):
-    """A single period; `contains` also reads period text."""
+    """A single period; `contains` also reads the text of a single period."""
 
     def contains(self, other) -> bool:
         """True when a date, a period or period text lies wholly inside this period.
@@ -58,7 +50,7 @@ class _Textual(Period):
         >>> FinancialYear.parse("2022/23").contains("Q4 2022/23")
         True
         """
-        return super().contains(parse_period(other) if isinstance(other, str) else other)
+        return super().contains(read_single_period(other) if isinstance(other, str) else other)
 
 
 @dataclass(frozen=True, repr=False)
@@ -268,92 +260,12 @@ def _month_at(start_year: int, position: int) -> Month:
     return Month(start_year if calendar_month >= 4 else start_year + 1, calendar_month)
 
 
-def parse_period(text, *, published: bool = False):
-    """Read a month, quarter, financial year, calendar year or range from any accepted form.
+def read_single_period(text):
+    """One period of any kind, not a range, from text; ranges are read by `parse_period`.
 
-    `2011-12` could be December 2011 or the year 2011/12, so it is refused: write `Dec 2011`
-    or `2011/12`. A date (or datetime) gives the month containing it. `2017` is the calendar
-    year; ranges are written as publishers print them (`2019 - 21`, `2018/19 - 20/21`,
-    `2021/22 Q1 - 2022/23 Q3`) or by their ids (`2019_2021`). `2019 - 20` is the financial
-    year 2019/20 unless `published` (Fingertips, which writes financial years with `/`).
-
-    >>> [parse_period(t).id for t in ("2022-10", "2022-23", "Q3 2022/23", "Oct 2022", "17/18")]
-    ['2022-10', '2022-23', '2022-23-Q3', '2022-10', '2017-18']
-    >>> [parse_period(t).label for t in ("2017", "2019 - 21", "2018/19 - 20/21")]
-    ['2017', '2019 - 21', '2018/19 - 20/21']
-    >>> parse_period("2021/22 Q1 - 2022/23 Q3").id, parse_period("2019_2021").label
-    ('2021-22-Q1_2022-23-Q3', '2019 - 21')
-    >>> parse_period("2022-13")
-    Traceback (most recent call last):
-    ...
-    phlib.errors.PeriodError: could not read '2022-13' as a period: ...
+    >>> [read_single_period(t).id for t in ("2017", "Q3 2022/23", "Oct 2022", "2022/23")]
+    ['2017', '2022-23-Q3', '2022-10', '2022-23']
     """
-    if isinstance(text, Period):
-        return text
-    if isinstance(text, date):
-        return Month.containing(text)
-    span = read_calendar_span(text, published)
-    if span:
-        return _range(CalendarYear(span[0]), CalendarYear(span[1]), text)
-    ends = None if _financial_form(text) else split_range(text)
-    if ends:
-        try:
-            first, last = _ends(*ends, published, ids="_" in str(text))
-        except PeriodError as error:
-            raise period_error(text, "range", getattr(error, "reason", "")) from None
-        return _range(first, last, text)
-    return _single(text, published)
-
-
-def _ends(first_text: str, last_text: str, published: bool, ids: bool = False):
-    """The two ends of a range, read as the same kind of period.
-
-    An end that alone is ambiguous (`2000-01`) takes the kind of the other; in a range id
-    (`2000-01_2001-02`) two ambiguous ends are financial years (ranges of months have ids of
-    dates, `2022-04-01_2022-12-31`). A short financial year at the end (`2018/19 - 20/21`)
-    takes the century that puts it after the first.
-    """
-    read = []
-    for text in (first_text, last_text):
-        try:
-            read.append(_single(text, published))
-        except PeriodError as error:
-            read.append(error)
-    kinds = [type(p) for p in read if isinstance(p, Period)]
-    if not kinds and ids:
-        kinds = [FinancialYear]
-    if not kinds:
-        raise read[0]
-    kind = kinds[0]
-    if len(kinds) == 2 and kinds[0] is not kinds[1]:
-        error = PeriodError("a range runs from one period to another of the same kind")
-        error.reason = str(error)
-        raise error
-    first, last = (p if isinstance(p, kind) else kind.parse(t)
-                   for p, t in zip(read, (first_text, last_text), strict=True))  # fmt: skip
-    if kind is FinancialYear and re.fullmatch(r"\d{2}\s?/\s?\d{2}", last_text.strip()):
-        year = first.start_year // 100 * 100 + last.start_year % 100
-        last = FinancialYear(year + 100 if year < first.start_year else year)
-    return first, last
-
-
-def _financial_form(text) -> bool:
-    """True for text written like a financial year (`2019 - 20`, `2022-10`), right or wrong."""
-    try:
-        return read_financial_year(text) is not None
-    except PeriodError:
-        return True
-
-
-def _range(first, last, text) -> PeriodRange:
-    try:
-        return PeriodRange(first, last)
-    except PeriodError as error:
-        raise period_error(text, "range", str(error)) from None
-
-
-def _single(text, published: bool):
-    """One period (not a range) from text."""
     if read_calendar_year(text) is not None:
         return CalendarYear.parse(text)
     short = read_short_id(text)
@@ -369,37 +281,9 @@ def _single(text, published: bool):
 
 
 def quarter_of(day: date) -> Quarter:
-    """The quarter containing a date: `quarter_of(date(2023, 1, 9))` is `Quarter('2022-23-Q4')`.
+    """The quarter containing a date.
 
     >>> quarter_of(date(2023, 1, 9))
     Quarter('2022-23-Q4')
     """
     return Quarter.containing(day)
-
-
-def _between(cls, first, last) -> list:
-    first, last = cls.parse(first), cls.parse(last)
-    if last < first:
-        raise PeriodError(f"{first.label} is after {last.label}: give the earlier {cls.kind} first")
-    found = [first]
-    while found[-1] != last:
-        found.append(found[-1].next())
-    return found
-
-
-def months_between(first, last) -> list[Month]:
-    """Every month from `first` to `last` inclusive (Months or text).
-
-    >>> [m.label for m in months_between("Nov 2022", "2023-01")]
-    ['Nov 2022', 'Dec 2022', 'Jan 2023']
-    """
-    return _between(Month, first, last)
-
-
-def quarters_between(first, last) -> list[Quarter]:
-    """Every quarter from `first` to `last` inclusive (Quarters or text).
-
-    >>> [q.id for q in quarters_between("2022-23-Q3", "Q2 2023/24")]
-    ['2022-23-Q3', '2022-23-Q4', '2023-24-Q1', '2023-24-Q2']
-    """
-    return _between(Quarter, first, last)

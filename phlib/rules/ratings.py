@@ -34,7 +34,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import pandas as pd
 
 from phlib.rules.direction import normalise_direction
-from phlib.rules.periods import FinancialYear, parse_period
+from phlib.rules.period_parsing import parse_period
+from phlib.rules.periods import FinancialYear
 
 RATINGS = ("Red", "Amber", "Green", "Blue")  # worst to best
 STATUSES = ("Baseline", "Contextual", "In Development", "TBC")

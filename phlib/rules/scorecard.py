@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 from phlib.rules.selection import headline_index, summarise_rows
 from phlib.rules.variation import scorecard_signals
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from phlib.rules import ratings
 from phlib.rules.period_base import frequency_of
-from phlib.rules.periods import parse_period
+from phlib.rules.period_parsing import parse_period
 
 _MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
 

@@ -312,7 +312,7 @@ def test_small_counts_are_starred_in_kpi_tables_and_gaps_in_chart_data(build):
 
 
 def _periods(build: Build, ind, area):
-    from phlib.rules.periods import parse_period
+    from phlib.rules.period_parsing import parse_period
 
     return [(parse_period(p), v) for p, v in build.headline(ind, area).items()]
 
