@@ -36,7 +36,7 @@ from phlib.display.own_content import OwnContent
 from phlib.display.parts import parts_view
 from phlib.display.tables import contracts_table, kpi_table, table_html
 from phlib.inputs.catalogue import SERVICES, load_catalogue
-from phlib.inputs.notebook_parameters import check_parameters
+from phlib.inputs.notebook_parameters import check_parameters, papermill_parameter_names
 from phlib.inputs.observations import load_observations
 from phlib.rules.periods import Quarter
 from phlib.rules.publication import Publication
@@ -82,8 +82,9 @@ class Workbook(OwnContent):
     ) -> Workbook:
         """Load and validate the inputs (raising `phlib.errors.InputError` listing every
         problem) and return the workbook for one service, area and quarter. A keyword that is
-        not a notebook parameter is a `phlib.errors.ParameterError` naming it."""
-        check_parameters(unknown, service)
+        not a notebook parameter is a `phlib.errors.ParameterError` naming it, and so is a
+        name papermill was given (`-p NAME VALUE`) that is not one."""
+        check_parameters(unknown, service, papermill_parameter_names())
         catalogue = load_catalogue(catalogue_path, areas_path)
         paths = [observation_paths] if isinstance(observation_paths, str) else observation_paths
         observations = load_observations(list(paths), catalogue, areas=[area])
