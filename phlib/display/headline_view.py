@@ -160,11 +160,12 @@ def _plain(name: str) -> str:
 
 def _subject(titles, total_title: str) -> tuple[str, list[str]]:
     """What the parts count and each part's name: 'Four-week quitters: GP practices' gives
-    ('four-week quitters', ['GP practices', ...]) when every title shares the 'X: ' start."""
+    ('four-week quitters', ['GP practices', ...]) when every title shares the 'X: ' start;
+    otherwise no subject and the titles as they are."""
     heads = {t.split(": ", 1)[0] for t in [*titles, total_title] if ": " in t}
     if len(heads) == 1 and all(": " in t for t in titles):
         return _plain(heads.pop()), [t.split(": ", 1)[1] for t in titles]
-    return _plain(total_title), list(titles)
+    return "", list(titles)
 
 
 def _span(labels) -> str:

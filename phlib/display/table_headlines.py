@@ -146,7 +146,7 @@ Figures small enough to identify people are not shown.'
     high = max(known, key=lambda p: p[1])
     low = min(known, key=lambda p: p[1])
     if total is not None:
-        start = f"In {when}, there were {shown(total)} {subject} in total; "
+        start = f"In {when}, there were {shown(total)} {subject} in total; ".replace("  ", " ")
     else:
         start = f"In {when}, "
     some = "" if len(known) == len(parts) else " of the providers with figures for every month"
