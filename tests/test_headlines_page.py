@@ -26,7 +26,8 @@ def test_a_service_page_has_headlines_above_trajectories_providers_contracts_and
     for div in generated.values():
         assert GENERATED_NOTE in div.get_text()
     providers = generated[PROVIDERS]
-    assert providers.find_next("table").caption.get_text().endswith("Four-week quitters by provider")
+    caption = providers.find_next("table").caption.get_text()
+    assert caption.endswith("Four-week quitters by provider")
     assert "four-week quitters in total" in providers.get_text()
     trajectory = generated["ss_quitters_total"].get_text()
     assert "Four-week quitters: all providers reached " in trajectory
