@@ -209,7 +209,10 @@ def test_scorecard_sentence_counts_ratings_and_special_cause_concern():
         "Blue, 1 Amber and 2 Red. 2 show special cause concern."
     )
     assert scorecard_sentence([("A", "Baseline", "")], "Q3 2022/23") == (
-        "None of the 1 indicator is rated against a numeric target in Q3 2022/23."
+        "The indicator is not rated against a numeric target in Q3 2022/23."
+    )
+    assert scorecard_sentence([("A", "TBC", ""), ("B", "*", "")], "Q3") == (
+        "None of the 2 indicators are rated against a numeric target in Q3."
     )
     assert scorecard_sentence([], "Q3") == ""
     assert 'data-indicators="a b"' in scorecard_headline(rows[:2], "Q3", ["a", "b"])

@@ -212,10 +212,11 @@ Blue, 1 Amber and 1 Red. 1 shows special cause concern.'
     if not rated:
         if not rows:
             return ""
-        many = len(rows) != 1
+        if len(rows) == 1:
+            return f"The indicator is not rated against a numeric target in {period}." + second
         return (
-            f"None of the {len(rows)} indicator{'s' if many else ''} "
-            f"{'are' if many else 'is'} rated against a numeric target in {period}." + second
+            f"None of the {len(rows)} indicators are rated against a numeric target in {period}."
+            + second
         )
     count = {rag: sum(1 for r in rated if r[1] == rag) for rag in RATED}
     met = count["Green"] + count["Blue"]
