@@ -59,3 +59,24 @@ def test_a_service_page_has_headlines_above_trajectories_providers_contracts_and
         assert assurance == want
     assert charted >= 1
     assert support.QUARTER == "2022-23-Q3"
+
+
+def test_public_headlines_leave_out_starred_contracts_and_provider_months(public_run):
+    """The sample has pharmacy health check contracts of 2 of 3 (starred in a public build):
+    the contracts headline counts only the cells shown and says so."""
+    out = public_run.root / "outputs" / support.QUARTER
+    checked = 0
+    for page in sorted(out.glob("*/*.html")):
+        if page.name == "annex.html" or page.name.endswith(".failed.html"):
+            continue
+        doc = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for table in doc.select("table.kpi.contracts"):
+            starred = [td for td in table.select("td") if td.get_text(strip=True) == "*"]
+            div = table.find_previous_sibling("div", class_="headline")
+            if not starred or div is None:
+                continue
+            text = div.select_one("p.headline-text").get_text()
+            assert "of those shown" in text, (page.name, text)
+            assert "2 of 3" not in text, (page.name, text)
+            checked += 1
+    assert checked >= 1
