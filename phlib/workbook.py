@@ -8,8 +8,10 @@ workbook, and every later cell is one call that shows one thing::
     wb.kpi_table(["sh_sti_offered_2wd", "sh_sti_seen_2wd"], "Access within two working days")
     wb.card("sh_dna_rate")
 
-An analyst adds charts and tables of their own with `wb.figure`, `wb.table` and `wb.data`
-(`phlib.display.own_content`), numbered in the same sequence.
+The tables and trajectory charts (`wb.scorecard`, `wb.kpi_table`, `wb.parts`, `wb.contracts`,
+`wb.trajectory`) are in `phlib.display.service_tables`. An analyst adds charts and tables of
+their own with `wb.figure`, `wb.table` and `wb.data` (`phlib.display.own_content`), numbered
+in the same sequence.
 
 Each call returns a `Block` whose HTML Jupyter shows (and nbconvert exports). Figures and tables
 are numbered within the service's section ("Figure 3.2"). The same rules as the scorecard
@@ -28,13 +30,11 @@ from phlib.display.cards import card_html
 from phlib.display.control import caption as spc_caption
 from phlib.display.control import control_view, with_signals
 from phlib.display.embed import chart_html
-from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
-from phlib.display.headline_view import card_headline, table_headline
+from phlib.display.headline_view import card_headline
 from phlib.display.markup import esc
 from phlib.display.numbering import Numbering
 from phlib.display.own_content import OwnContent
-from phlib.display.parts import parts_view
-from phlib.display.tables import contracts_table, kpi_table, table_html
+from phlib.display.service_tables import ServiceTables, withheld_note
 from phlib.inputs.catalogue import SERVICES, load_catalogue
 from phlib.inputs.notebook_parameters import check_parameters, papermill_parameter_names
 from phlib.inputs.observations import load_observations
@@ -46,7 +46,7 @@ _ASSETS = Path(__file__).parent / "report" / "assets"
 
 
 @dataclass
-class Workbook(OwnContent):
+class Workbook(OwnContent, ServiceTables):
     """One service area for one area and quarter: its data, numbering and display calls."""
 
     quarter: Quarter
@@ -101,6 +101,10 @@ class Workbook(OwnContent):
     def area_name(self) -> str:
         return self.catalogue.area_name(self.area)
 
+    @property
+    def service_title(self) -> str:
+        return SERVICES[self.service]
+
     def indicator(self, indicator_id: str):
         self.placed.add(indicator_id)
         return self.catalogue.indicator(indicator_id)
@@ -130,54 +134,6 @@ class Workbook(OwnContent):
             f"{mode}</p></header>"
         )
         return Block(html, title)
-
-    def scorecard(self) -> Block:
-        """A table of every indicator of the service: period, current, target, RAG, change."""
-        rows = []
-        for ind in self.catalogue.for_service(self.service):
-            s = self.summary(ind.indicator_id)
-            hidden = self.publication.hides(ind, s.current, s.numerator, s.denominator)
-            withheld = self.publication.withholds(ind)
-            shown = (
-                "Not published"
-                if withheld
-                else ("*" if hidden else format_value(s.current, ind.unit, ind.decimals))
-            )
-            rag = "Not published" if withheld or hidden else s.rag
-            target = (
-                format_value(s.target, ind.unit, ind.decimals)
-                if s.target is not None
-                else (ind.status or "TBC")
-            )
-            rows.append(
-                (
-                    ind.indicator_id,
-                    ind.title,
-                    s.period_label,
-                    shown,
-                    "Not published" if withheld else target,
-                    rag,
-                    "" if withheld or hidden else (s.change or ""),
-                )
-            )
-        label = self.numbering.table()
-        head = "".join(
-            f'<th scope="col">{h}</th>'
-            for h in ("Indicator", "Period", "Current", "Target", "RAG rating", "Change")
-        )
-        body = "".join(  # each row is an anchor (sc-<id>) for indicators without a card
-            f'<tr id="sc-{esc(i)}"><th scope="row">{esc(t)}</th><td>{esc(p)}</td>'
-            f"<td>{esc(c)}</td><td>{esc(g)}</td>"
-            f'<td class="rag-cell rag-{esc(r.lower().replace(" ", "-"))}">'
-            f"{esc(r)}</td><td>{esc(ch)}</td></tr>"
-            for i, t, p, c, g, r, ch in rows
-        )
-        caption = f"{label}: {SERVICES[self.service]} indicators, {self.quarter.label}"
-        return Block(
-            f'<table class="kpi scorecard"><caption>{esc(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
-            caption,
-        )
 
     def card(
         self,
@@ -240,81 +196,7 @@ class Workbook(OwnContent):
         """A numbered line chart of the indicator's recent periods."""
         ind = self.indicator(indicator_id)
         chart = views.trend_view(ind, self.observations, self.quarter, self.area, self.publication)
-        return Block(self._figure(chart) or _withheld(ind), ind.title)
-
-    def trajectory(self, indicator_id: str) -> Block:
-        """Cumulative actual against the year-to-date target line for the financial year."""
-        ind = self.indicator(indicator_id)
-        chart = views.trajectory_view(
-            ind, self.observations, self.quarter, self.area, self.publication
-        )
-        return Block(self._figure(chart) or _withheld(ind), ind.title)
-
-    def parts(self, total_id: str, part_ids, caption: str) -> Block:
-        """A monthly table of the parts of a total (such as quitters by provider) with the total,
-        then each part's cumulative chart. In a public build a small count is ``*`` and so is
-        the part that would reveal it by subtraction; a part with any hidden month in the
-        year to date has no chart (see `phlib.display.parts`)."""
-        parts = [self.indicator(i) for i in part_ids]
-        months = views.kpi_periods(parts[0], self.quarter)
-        view = parts_view(self.indicator(total_id), parts, self.observations, months,
-                          self.publication, self.area)  # fmt: skip
-        styler = kpi_table(view.rows, view.labels, caption, number=self.numbering.table(),
-                           target_label="Annual target", measure_label="Provider")  # fmt: skip
-        html = [table_html(styler)]
-        for ind in parts:
-            if ind.indicator_id in view.hidden:
-                html.append(
-                    f'<p class="withheld">The cumulative chart of {esc(ind.title)} is not '
-                    "shown: some months' numbers are small enough that people could be "
-                    "identified.</p>"
-                )
-            else:
-                html.append(self.trajectory(ind.indicator_id).html)
-        return Block("\n".join(html), caption)
-
-    def kpi_table(self, indicator_ids, caption: str) -> Block:
-        """Measures down, the quarter's months (or the year's quarters) across, threshold first."""
-        inds = [self.indicator(i) for i in indicator_ids]
-        kinds = {i.frequency for i in inds}
-        if len(kinds) != 1:
-            raise ValueError(f"a KPI table needs indicators of one frequency, got {sorted(kinds)}")
-        periods = views.kpi_periods(inds[0], self.quarter)
-        rows = [
-            views.kpi_row(i, self.observations, self.quarter, self.area, self.publication, periods)
-            for i in inds
-        ]
-        label = "Threshold" if inds[0].frequency == "month" else "Target"
-        labels = views.period_labels(inds[0], self.quarter)
-        styler = kpi_table(rows, labels, caption, number=self.numbering.table(),
-                           target_label=label)  # fmt: skip
-        return Block(table_headline(indicator_ids, rows, labels) + table_html(styler), caption)
-
-    def contracts(self, layout: dict, caption: str) -> Block:
-        """Primary care contracts returned and delivering of those sent out (``*`` where a
-        public build suppresses the counts).
-
-        `layout` maps a service name to {provider: indicator id}, e.g.
-        ``{"Stop smoking": {"GP practices": "com_pc_gp_stop_smoking"}}``.
-        """
-        providers = list(dict.fromkeys(p for row in layout.values() for p in row))
-        rows = []
-        for name, by_provider in layout.items():
-            counts = {}
-            for provider, indicator_id in by_provider.items():
-                s = self.summary(indicator_id)
-                ind = self.indicator(indicator_id)
-                if self.publication.withholds(ind):
-                    counts[provider] = WITHHELD
-                elif self.publication.hides(ind, s.current, s.numerator, s.denominator):
-                    counts[provider] = SUPPRESSED
-                elif s.numerator is None or s.denominator is None:
-                    counts[provider] = None
-                else:
-                    counts[provider] = (int(s.numerator), int(s.denominator))
-            rows.append((name, counts))
-        styler = contracts_table(rows, providers, caption, number=self.numbering.table())
-        return Block(table_html(styler), caption)
+        return Block(self._figure(chart) or withheld_note(ind), ind.title)
 
     def other_indicators(self) -> Block:
         """Cards for the service's catalogue indicators that no earlier cell showed, under
@@ -328,10 +210,3 @@ class Workbook(OwnContent):
                 "show.</p>"]  # fmt: skip
         html += [self.card(ind.indicator_id).html for ind in rest]
         return Block("\n".join(html), "Other indicators")
-
-
-def _withheld(indicator) -> str:
-    return (
-        f'<p class="withheld">Figures for {esc(indicator.title)} are not published: '
-        "the data are confidential until they are released nationally.</p>"
-    )

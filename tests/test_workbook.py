@@ -253,3 +253,51 @@ def test_trajectory_and_card_use_the_annual_target_given_in_the_data(inputs):
 def test_kpi_table_does_not_rate_periods_against_a_full_year_target(inputs):
     page = soup(open_workbook(inputs).kpi_table(["plan"], "Plan"))
     assert "Red" not in page.get_text() and "4,200" in page.get_text()
+
+
+def headline_text(block) -> list[str]:
+    return [
+        p.get_text() for p in soup(block).select('div[data-headline="generated"] p.headline-text')
+    ]
+
+
+def test_trajectory_contracts_and_scorecard_have_a_generated_headline_first(inputs):
+    wb = open_workbook(inputs)
+    for block in (
+        wb.trajectory("insertions"),
+        wb.contracts({"Stop smoking": {"GP practices": "contract_gp"}}, "Contracts"),
+        wb.scorecard(),
+    ):
+        assert block.html.startswith('<div class="headline" data-headline="generated"')
+    [trajectory] = headline_text(wb.trajectory("insertions"))
+    assert trajectory.startswith("Implant insertions reached ") and "up to Dec 2022" in trajectory
+    assert "the trajectory of " in trajectory and "for that month" in trajectory
+    contracts = wb.contracts({"Stop smoking": {"GP practices": "contract_gp"}}, "Contracts")
+    assert headline_text(contracts) == [
+        "In Q3 2022/23, 9 of 23 contracts sent out were delivering (39%)."
+    ]
+    [scorecard] = headline_text(wb.scorecard())
+    assert "rated against a target in Q3 2022/23" in scorecard
+
+
+def test_scorecard_shows_variation_and_assurance_as_words_with_symbols(inputs):
+    page = soup(open_workbook(inputs).scorecard())
+    heads = [th.get_text() for th in page.find("thead").find_all("th")]
+    assert heads[-2:] == ["Variation", "Assurance"]
+    row = page.find("tr", id="sc-kpi_month")
+    variation, assurance = [td for td in row.find_all("td")][-2:]
+    for cell in (variation, assurance):
+        span = cell.find("span", class_="spc")
+        assert span is not None and span.find("span", attrs={"aria-hidden": "true"}).get_text()
+    assert "Consistently failing" in assurance.get_text()  # 70-76% against a 90% threshold
+    quarterly = page.find("tr", id="sc-visits").find_all("td")[-2:]
+    assert [td.get_text() for td in quarterly] == ["", ""]  # no control chart, no words
+
+
+def test_a_trajectory_of_suppressed_counts_has_no_headline_in_a_public_build(inputs):
+    internal = headline_text(open_workbook(inputs).trajectory("small"))
+    assert internal == [
+        "Rare events reached 9 in 2022/23 up to Q3 2022/23; no target is set for the year."
+    ]
+    public = open_workbook(inputs, publication="public").trajectory("small")
+    assert headline_text(public) == [] and "<img" in public.html

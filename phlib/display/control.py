@@ -34,14 +34,20 @@ def control_series(indicator, observations, quarter, area, pub) -> pd.Series:
     return pd.Series(values, index=[p.id for p in frame["period"]], dtype=float)
 
 
+def control_of(indicator, observations, quarter, area, pub, target=None) -> Control | None:
+    """The `Control` (numbers and words, no chart) of a monthly indicator with 15 or more
+    months of values, else None; also None for figures a public build withholds."""
+    if indicator.frequency != "month" or pub.withholds(indicator):
+        return None
+    series = control_series(indicator, observations, quarter, area, pub)
+    target = per_point(indicator, number(target))
+    return control(series, settings_of(indicator), indicator.direction, target)
+
+
 def control_view(indicator, observations, quarter, area, pub, target=None):
     """(Control, Chart) for a monthly indicator with 15 or more months of values, else
     (None, None); also None for figures a public build withholds."""
-    if indicator.frequency != "month" or pub.withholds(indicator):
-        return None, None
-    series = control_series(indicator, observations, quarter, area, pub)
-    target = per_point(indicator, number(target))
-    found = control(series, settings_of(indicator), indicator.direction, target)
+    found = control_of(indicator, observations, quarter, area, pub, target)
     if found is None:
         return None, None
     points = found.points

@@ -2,7 +2,8 @@
 
 Pure functions: they take the catalogue's `Indicator`, the tidy observations, the quarter, the
 area and the `Publication` settings, and return `phlib.display.cards.Card`,
-`phlib.display.embed.Chart` or `phlib.display.tables.KpiRow` values. `phlib.workbook` numbers
+`phlib.display.embed.Chart` or `phlib.display.tables.KpiRow` values (the trajectory chart is
+`phlib.display.trajectory`'s). `phlib.workbook` numbers
 and renders them. Suppressed and withheld figures are removed here, before anything is drawn,
 so no chart, table or alt text can leak them.
 """
@@ -18,7 +19,7 @@ from phlib.display.tables import KpiRow
 from phlib.rules import ratings
 from phlib.rules.period_parsing import parse_period
 from phlib.rules.periods import FinancialYear, Month, Quarter
-from phlib.rules.selection import Summary, annual_plan, cutoff, headline_series, number
+from phlib.rules.selection import Summary, cutoff, headline_series, number
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
 _KIND = {"month": Month, "quarter": Quarter, "year": FinancialYear}
@@ -158,45 +159,6 @@ def comparison_view(indicator, observations, quarter, area, area_name, pub):
         f"{indicator.title}: {area_name} compared with statistical neighbours and England",
         unit=indicator.unit,
         decimals=indicator.decimals,
-    )
-
-
-def trajectory_view(indicator, observations, quarter, area, pub):
-    """Cumulative actual against the cumulative year-to-date target for the financial year."""
-    if pub.withholds(indicator):
-        return None
-    last = last_period(indicator, quarter)
-    year = last.year
-    periods = year.months if indicator.frequency == "month" else year.quarters
-    series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
-    values = []
-    for period in periods:
-        found = series[series["period"] == period.id]
-        value = None if found.empty or period > last else number(found.iloc[-1]["value"])
-        values.append(value)
-    actual = ratings.cumulative_actual(values)
-    if any(v is not None and pub.hides(indicator, v) for v in values):
-        actual = [None] * len(values)  # a running total would reveal the small count
-    annual, profile = annual_plan(indicator, series, last)
-    if annual is None:
-        target = [None] * len(periods)
-        label = "Cumulative target (none set)"
-    else:
-        monthly = list(ratings.cumulative_trajectory(annual, profile=profile))
-        target = [monthly[p.months_elapsed - 1] for p in periods]
-        label = (
-            "Cumulative target (based on last year)"
-            if profile
-            else "Cumulative target (straight line)"
-        )
-    return charts.trajectory_chart(
-        [p.label for p in periods],
-        actual,
-        target,
-        f"{indicator.title}: cumulative {year.label}",
-        unit=indicator.unit,
-        decimals=indicator.decimals,
-        target_label=label,
     )
 
 

@@ -1,9 +1,10 @@
-"""The index page, the scorecard file and each area's annex.
+"""The index page and each area's annex.
 
 `index_html` lists every annex and section (with the state of each: produced in this run,
 kept from the previous run after a failure, failed, not run), a scorecard of every
-indicator's RAG rating and change by area, and anything that failed. `scorecard_rows` is what
-`scorecard.csv` holds. `annex_html` assembles one area's sections into one document.
+indicator's RAG rating and change by area, the indicators by variation and assurance
+(`phlib.report.variation_table`), and anything that failed. `scorecard.csv` is
+`phlib.report.scorecard_file`'s. `annex_html` assembles one area's sections into one document.
 
 >>> status = SectionStatus("peterborough", "lifestyles", "3. Lifestyles", "previous",
 ...                        error="KeyError: 'x'")
@@ -15,21 +16,21 @@ indicator's RAG rating and change by area, and anything that failed. `scorecard_
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 
-from phlib.display.formatting import SUPPRESSED
 from phlib.display.style import rag_class
 from phlib.report.overview import area_rows, many_areas
 from phlib.report.pages import AnnexPart, Notice, Page, annex_page, render
 from phlib.report.review import review_context
 from phlib.report.section import Section
-from phlib.report.variation_table import variation_rows
-from phlib.rules.publication import Publication
+
+__all__ = [
+    "CSV_COLUMNS", "SectionStatus", "annex_html", "failed_part", "index_html", "page_anchors",
+    "previous_notice", "scorecard_csv", "scorecard_rows",
+]  # fmt: skip
+from phlib.report.scorecard_file import CSV_COLUMNS, scorecard_csv, scorecard_rows
+from phlib.report.variation_table import counts, groups
 
 STATES = {
     "ok": "Produced in this run",
@@ -38,11 +39,6 @@ STATES = {
     "carried": "From an earlier run",
     "missing": "Not run yet",
 }
-CSV_COLUMNS = (
-    "indicator_id", "ref", "title", "service", "area", "period", "current", "previous",
-    "target", "direction", "rag", "change", "variation", "assurance",
-)  # fmt: skip
-WITHHELD = "Not published"
 
 
 @dataclass(frozen=True)
@@ -72,59 +68,6 @@ class SectionStatus:
     def failed_href(self) -> str | None:
         failed = self.state in ("previous", "failed")
         return f"{self.area}/{self.service}.failed.html" if failed else None
-
-
-def _number(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _withheld(row: dict, publication: str) -> bool:
-    return publication == "public" and bool(row.get("restricted"))
-
-
-def scorecard_rows(scorecard, publication: str = "internal", suppression=(1, 4)) -> list[dict]:
-    """The scorecard as `CSV_COLUMNS` rows; a public build shows no figures of restricted
-    indicators, and small counts (`suppression` is the range) and the figures made from
-    them (rates, RAG, change) as ``*``, as the cards do.
-
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame([{"indicator_id": "d1", "ref": "", "title": "T", "service": "s",
-    ...     "area": "a", "period": "Q3", "current": 5.0, "previous": None, "target": 4,
-    ...     "direction": "higher", "rag": "Blue", "change": "", "restricted": True}])
-    >>> scorecard_rows(frame)[0]["current"], scorecard_rows(frame, "public")[0]["rag"]
-    ('5', 'Not published')
-    >>> frame = frame.assign(restricted=False, unit="count", current=3.0, previous=12.0)
-    >>> [scorecard_rows(frame, "public")[0][k] for k in ("current", "previous", "rag")]
-    ['*', '12', '*']
-    """
-    pub = Publication(publication, *suppression)
-    rows = []
-    for row in scorecard.to_dict("records"):
-        out = {name: _number(row.get(name)) for name in CSV_COLUMNS}
-        if _withheld(row, publication):
-            out.update(current="", previous="", target="", rag=WITHHELD, change="")
-            out.update(variation="", assurance="")
-        elif pub.public and "unit" in row:
-            unit = SimpleNamespace(unit=row["unit"], publication="public")
-            if pub.hides(unit, row["current"], row.get("numerator"), row.get("denominator")):
-                out.update(current=SUPPRESSED, rag=SUPPRESSED, change="")
-                out.update(variation="", assurance="")
-            parts = (row.get("previous_numerator"), row.get("previous_denominator"))
-            if pub.hides(unit, row["previous"], *parts):
-                out.update(previous=SUPPRESSED, change="")
-        rows.append(out)
-    return rows
-
-
-def scorecard_csv(scorecard, publication: str = "internal", suppression=(1, 4)) -> str:
-    """`scorecard.csv`: one row per indicator and area."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(scorecard_rows(scorecard, publication, suppression))
-    return buffer.getvalue()
 
 
 def _anchor(anchors, area: str, service: str, indicator_id: str) -> str:
@@ -214,8 +157,8 @@ def index_html(
     the review list (`phlib.report.review.ReviewItem`), shown in internal builds. With many
     areas the page shows `phlib.report.overview` (by area and service) instead of the grids."""
     overview = None
+    rows = scorecard_rows(scorecard, publication, suppression) if scorecard is not None else []
     if many_areas(len(areas)):
-        rows = scorecard_rows(scorecard, publication, suppression) if scorecard is not None else []
         overview = area_rows(areas, services, statuses, rows)
     grid = []
     for service, heading in services:
@@ -271,12 +214,21 @@ def index_html(
         ),
         failures=failures,
         review=review_context(review, names, headings) if publication != "public" else None,
-        variation=variation_rows(
-            scorecard_rows(scorecard, publication, suppression) if scorecard is not None else [],
-            names,
-            headings,
-        ),
+        variation=_variation(rows, names, headings, listed=overview is None),
     )
+
+
+def _variation(rows, names, headings, listed: bool) -> dict | None:
+    """The index's variation and assurance section: the counts, and with a few areas the rows
+    in both orders (None when no indicator has a control chart)."""
+    table = counts(rows, linked=listed)
+    if not table["total"]:
+        return None
+    return {
+        "counts": table,
+        "by_variation": groups(rows, "variation", names, headings) if listed else [],
+        "by_assurance": groups(rows, "assurance", names, headings) if listed else [],
+    }
 
 
 def annex_html(page: Page, parts) -> str:

@@ -48,7 +48,9 @@ def test_check_lists_a_stale_figure_as_a_warning_and_the_index_shows_it(project,
     items = [" ".join(li.get_text(" ").split()) for li in review.select("ul.review-list li")]
     assert len(items) == 1 and "quotes 13.7%" in items[0] and "Blocks publication" in items[0]
     assert "Items to review by area and service" in review.get_text()
-    variation = BeautifulSoup(index, "html.parser").select_one("section#variation table")
+    variation = BeautifulSoup(index, "html.parser").select_one(
+        "section#variation table#by-variation"
+    )
     words = [
         " ".join(td.get_text(" ").split()) for td in variation.select("tbody td:nth-of-type(3)")
     ]
