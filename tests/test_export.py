@@ -12,8 +12,9 @@ from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from phlib.report.fragments import headings_of, nest, unique_ids
-from phlib.report.index import SectionStatus, index_html, scorecard_csv
+from phlib.report.index import SectionStatus, index_html
 from phlib.report.pages import AnnexPart, Notice, Page, Provenance, annex_page, section_page
+from phlib.report.scorecard_file import scorecard_csv
 from phlib.report.section import render_section, visible_notebook
 
 PNG = (

@@ -22,10 +22,10 @@ from phlib.report.index import (
     index_html,
     page_anchors,
     previous_notice,
-    scorecard_csv,
 )
 from phlib.report.overview import many_areas
 from phlib.report.pages import AnnexPart, Page, Provenance
+from phlib.report.scorecard_file import scorecard_csv
 from phlib.report.section import render_section
 
 

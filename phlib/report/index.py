@@ -26,10 +26,10 @@ from phlib.report.review import review_context
 from phlib.report.section import Section
 
 __all__ = [
-    "CSV_COLUMNS", "SectionStatus", "annex_html", "failed_part", "index_html", "page_anchors",
-    "previous_notice", "scorecard_csv", "scorecard_rows",
+    "SectionStatus", "annex_html", "failed_part", "index_html", "page_anchors",
+    "previous_notice",
 ]  # fmt: skip
-from phlib.report.scorecard_file import CSV_COLUMNS, scorecard_csv, scorecard_rows
+from phlib.report.scorecard_file import scorecard_rows
 from phlib.report.variation_table import counts, groups
 
 STATES = {

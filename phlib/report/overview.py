@@ -44,7 +44,8 @@ def area_rows(areas, services, statuses, rows) -> list[dict]:
     """One row per area: its annex and, per service, the section's state and RAG counts.
 
     `areas` and `services` are (key, display) pairs; `statuses` maps (area, service) to
-    `SectionStatus`; `rows` are the scorecard rows (`phlib.report.index.scorecard_rows`)."""
+    `SectionStatus`; `rows` are the scorecard rows
+    (`phlib.report.scorecard_file.scorecard_rows`)."""
     counts = rag_counts(rows)
     found = []
     for area, name in areas:
