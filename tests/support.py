@@ -239,7 +239,7 @@ def good_project(base_temp: Path) -> Path:
     clock = time.perf_counter()
     result = phreport_subprocess(
         "run", QUARTER, "--areas", "cambridgeshire", "--services", "drugs_alcohol,stop_smoking",
-        "--workers", "2", "--project", str(root),
+        "--workers", "1", "--project", str(root),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     assert (root / "outputs" / QUARTER / "cambridgeshire" / "drugs_alcohol.html").is_file()

@@ -28,7 +28,7 @@ def run(tmp_path_factory, quarter, area, services):
     for name in ("notebooks", "parameters", "data", "narratives"):
         shutil.copytree(ROOT / name, project / name)
     command = [*support.phreport_command(), "run", quarter, "--areas", area,
-               "--services", ",".join(services), "--workers", "2"]  # fmt: skip
+               "--services", ",".join(services), "--workers", "1"]  # fmt: skip
     done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return executed_outputs(project, quarter, area, services)

@@ -187,7 +187,7 @@ def test_a_broken_notebook_fails_alone_and_keeps_the_previous_page(sample, tmp_p
             "peterborough")}  # fmt: skip
     untouched = (out / "cambridgeshire" / "stop_smoking.html").read_bytes()
     shutil.copy(TOYS / "toy_broken.ipynb", root / "notebooks" / "commissioning.ipynb")
-    done = phreport(root, "run", QUARTER, "--services", "commissioning", "--workers", "2")
+    done = phreport(root, "run", QUARTER, "--services", "commissioning", "--workers", "1")
     assert done.returncode == 1, done.stderr[-3000:]
     assert "FAILED cambridgeshire/commissioning: ValueError: toy failure" in done.stderr
     for area, page in kept.items():
@@ -226,7 +226,7 @@ def test_public_build_is_refused_until_overridden_and_shows_no_private_details(t
     )
     assert not (root / "outputs" / QUARTER).exists()
     done = phreport(root, "run", QUARTER, "--publication", "public",
-                    "--override-publication-checks", "--workers", "2")  # fmt: skip
+                    "--override-publication-checks", "--workers", "1")  # fmt: skip
     assert done.returncode == 1, done.stderr[-3000:]
     out = root / "outputs" / QUARTER
     data = json.loads((out / "manifest.json").read_text())
@@ -246,7 +246,7 @@ def test_public_build_is_refused_until_overridden_and_shows_no_private_details(t
 @pytest.mark.slow
 def test_export_and_pull_move_narratives_between_store_and_pages(tmp_path):
     root = toy_project(tmp_path / "toy")
-    assert phreport(root, "run", QUARTER, "--workers", "2").returncode == 0
+    assert phreport(root, "run", QUARTER, "--workers", "1").returncode == 0
     out = root / "outputs" / QUARTER
     store = store_path(root / "narratives", QUARTER, "peterborough", "sexual_health")
     save(NarrativeDoc(QUARTER, "peterborough", "sexual_health",

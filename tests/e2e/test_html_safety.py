@@ -109,7 +109,7 @@ def run(tmp_path_factory):
     poison(root)
     done = h.phreport_subprocess(
         "run", QUARTER, "--areas", AREA, "--services", ",".join(SERVICES), "--publication",
-        "public", "--workers", "2", "--project", str(root),
+        "public", "--workers", "1", "--project", str(root),
     )  # fmt: skip
     pages = sorted((root / "outputs" / QUARTER).rglob("*.html"))
     return root, done, pages

@@ -145,7 +145,7 @@ def write_narrative(root: Path, service: str, text: str) -> None:
 
 def run(root: Path, *args: str, env=None, accept=(0,)) -> subprocess.CompletedProcess:
     done = subprocess.run(
-        [sys.executable, "-m", "phlib.cli", "run", QUARTER, "--workers", "2", *args,
+        [sys.executable, "-m", "phlib.cli", "run", QUARTER, "--workers", "1", *args,
          "--project", str(root)],
         capture_output=True, text=True, timeout=600, env=env, cwd=root,
     )  # fmt: skip
