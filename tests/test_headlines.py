@@ -219,3 +219,14 @@ def test_without_an_analyst_headline_the_generated_one_stays():
     nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output(
         "display_data", data={"text/html": generated})]), new_markdown_cell("Plain")])  # fmt: skip
     assert "Made from data." in swap_headlines(nb).cells[0].outputs[0]["data"]["text/html"]
+
+
+def test_a_quarterly_table_headline_names_the_quarter_and_its_year():
+    wb = Workbook.open("2022-23-Q3", "cambridgeshire", "commissioning",
+                       catalogue_path="data/catalogue.csv", areas_path="data/areas.csv",
+                       observation_paths=["data/observations.csv"])  # fmt: skip
+    ids = ["com_hs_ffl_schools_engaged", "com_hs_ffl_ey_engaged", "com_hs_ffl_ey_awards"]
+    table = wb.kpi_table(ids, "Healthy schools").html
+    sentence = table[: table.index("</div>")]
+    assert "In Q3 2022/23, " in sentence and "In Q3, " not in sentence
+    assert ">Q3<" in table  # the column itself keeps its short label

@@ -65,8 +65,9 @@ def card_headline(card: Card, summary: Summary, control=None) -> str:
     return "" if facts is None else headline_html(headline(facts), [card.indicator_id])
 
 
-def table_headline(indicator_ids, rows: list[KpiRow], labels: list[str]) -> str:
-    """The marked headline HTML above a KPI table: ratings in its latest period."""
+def table_headline(indicator_ids, rows: list[KpiRow], labels: list[str], when: str = "") -> str:
+    """The marked headline HTML above a KPI table: ratings in its latest period (`when` is
+    that period in full, e.g. "Q3 2022/23" for a column labelled "Q3")."""
     if not labels:
         return ""
     last = labels[-1]
@@ -75,7 +76,7 @@ def table_headline(indicator_ids, rows: list[KpiRow], labels: list[str]) -> str:
         value = row.values.get(last)
         shown = value if isinstance(value, str) else _format(row, value)
         found.append((row.measure, row.rags.get(last), shown))
-    return headline_html(table_sentence(found, last), indicator_ids)
+    return headline_html(table_sentence(found, when or last), indicator_ids)
 
 
 def _format(row: KpiRow, value) -> str:

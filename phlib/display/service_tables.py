@@ -150,7 +150,10 @@ class ServiceTables:
         labels = views.period_labels(inds[0], self.quarter)
         styler = kpi_table(rows, labels, caption, number=self.numbering.table(),
                            target_label=label)  # fmt: skip
-        return Block(table_headline(indicator_ids, rows, labels) + table_html(styler), caption)
+        when = views.kpi_periods(inds[0], self.quarter)[-1].label
+        return Block(
+            table_headline(indicator_ids, rows, labels, when) + table_html(styler), caption
+        )
 
     def contracts(self, layout: dict, caption: str) -> Block:
         """Primary care contracts returned and delivering of those sent out (``*`` where a
