@@ -1,40 +1,51 @@
 """Suite-wide pytest settings for the whole project (tests, doctests of phlib, notebooks).
 
-The shared fixtures are in tests/conftest.py; this file only tells pytest-xdist how to share
-the work when `make test` runs the suite in two processes (`-n 2`).
+The shared fixtures are in tests/conftest.py and tests/e2e/conftest.py; this file only tells
+pytest-xdist how to share the work when `make test` runs the suite in two processes (`-n 2`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from xdist.scheduler import LoadScopeScheduling
 
-ROOT = Path(__file__).parent
-SHARED_RUNS = ("sample_run", "public_run", "good_project")
+#: Session fixtures that make a real run, by the group of test files that share them.
+SHARED = {
+    "shared-runs": ("sample_run", "public_run", "good_project"),  # tests/conftest.py
+    "e2e-base": ("base_project", "base_run"),  # tests/e2e/conftest.py
+}
 
-
-def shared_run_files() -> frozenset[str]:
-    """Test files (relative paths, as in node ids) that use a session-wide shared run."""
-    return frozenset(
-        path.relative_to(ROOT).as_posix()
-        for path in (ROOT / "tests").rglob("test_*.py")
-        if any(name in path.read_text(encoding="utf-8") for name in SHARED_RUNS)
-    )
+#: The test files that use them (directly or through a fixture of theirs), by group. A file
+#: of one group runs in the same process as the others of its group, so each shared run is
+#: made once per session. tests/test_suite_sharing.py checks this table against the fixtures
+#: each collected test really uses, and says what to add when a new file uses a shared run.
+GROUPS = {
+    "shared-runs": (
+        "tests/browser/test_accessibility.py",
+        "tests/browser/test_look.py",
+        "tests/browser/test_offline.py",
+        "tests/browser/test_print.py",
+        "tests/e2e/test_bad_inputs_cli.py",
+        "tests/e2e/test_public_build.py",
+        "tests/test_backtests.py",
+        "tests/test_cli.py",
+        "tests/test_headlines_page.py",
+    ),
+    "e2e-base": (
+        "tests/e2e/test_jupyterlab.py",
+        "tests/e2e/test_narrative_safety.py",
+        "tests/e2e/test_review_list.py",
+    ),
+}
+GROUP_OF = {file: group for group, files in GROUPS.items() for file in files}
 
 
 class SharedRunScheduling(LoadScopeScheduling):
     """Whole files go to one process (module fixtures and a notebook's cells run once, in
-    order), and every file that reads a shared run goes to the same process, so each shared
-    run is still made once per session."""
-
-    def __init__(self, config, log=None):
-        super().__init__(config, log)
-        self.shared = shared_run_files()
+    order), and the files of one group of shared runs (`GROUPS`) go to the same process."""
 
     def _split_scope(self, nodeid: str) -> str:
         file = nodeid.split("::", 1)[0]
-        return "shared-runs" if file in self.shared else file
+        return GROUP_OF.get(file, file)
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -1,0 +1,69 @@
+"""The grouping that lets two pytest-xdist processes share the expensive session runs
+(conftest.py at the root) agrees with the fixtures the tests really use.
+
+The tests under tests/ are collected in a subprocess with a small plugin that records, for
+each test file, every fixture its tests need (pytest's closure, so a fixture of a folder's
+conftest.py that takes `sample_run` counts). A file that uses a shared run but is missing
+from `GROUPS` would make that run a second time in the other process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def root_conftest():
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def used(tmp_path_factory) -> dict[str, list[str]]:
+    report = tmp_path_factory.mktemp("fixtures") / "used.json"
+    plugins = ROOT / "tests" / "fixtures" / "plugins"
+    env = {**os.environ, "FIXTURE_REPORT": str(report),
+           "PYTHONPATH": os.pathsep.join([str(plugins), str(ROOT)])}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-p", "fixture_report", "tests"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def test_every_file_that_uses_a_shared_run_is_in_its_group(used):
+    conf = root_conftest()
+    problems = []
+    for file, names in sorted(used.items()):
+        groups = {g for g, shared in conf.SHARED.items() if set(shared) & set(names)}
+        declared = conf.GROUP_OF.get(file)
+        if len(groups) > 1:
+            problems.append(f"{file} uses the runs of {sorted(groups)}: use one group's runs")
+        elif groups and declared not in groups:
+            problems.append(f"{file} uses {sorted(set(names) & set(conf.SHARED[min(groups)]))}"
+                            f": add it to GROUPS[{min(groups)!r}] in conftest.py")  # fmt: skip
+        elif not groups and declared:
+            problems.append(f"{file} uses no shared run: take it out of GROUPS in conftest.py")
+    assert not problems, "\n".join(problems)
+    assert set(conf.GROUP_OF) <= set(used), "GROUPS names a file that has no tests"
+
+
+def test_the_scheduler_keeps_a_group_together_and_other_files_apart():
+    conf = root_conftest()
+    scheduling = conf.SharedRunScheduling.__new__(conf.SharedRunScheduling)
+    assert scheduling._split_scope("tests/test_cli.py::test_x") == "shared-runs"
+    assert scheduling._split_scope("tests/browser/test_look.py::test_y[a]") == "shared-runs"
+    assert scheduling._split_scope("tests/e2e/test_review_list.py::t") == "e2e-base"
+    assert scheduling._split_scope("tests/test_periods.py::t") == "tests/test_periods.py"
