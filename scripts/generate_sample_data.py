@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_breakdowns import aggregate, derive_parts, fit_headline  # noqa: E402
+from sample_breakdowns import aggregate, derive_parts, fit_headline, fit_parts  # noqa: E402
 from sample_periods import expand, periods  # noqa: E402
-from sample_pins import COMPARATORS, Pinner, pins_for, read_pins  # noqa: E402
+from sample_pins import COMPARATORS, SPANS, Pinner, pins_for, read_pins  # noqa: E402
 from sample_profiles import PROFILES  # noqa: E402
 from sample_simulate import fill_comparators, fill_targets, simulate  # noqa: E402
 
@@ -55,7 +55,28 @@ def _linked(profile, area, series) -> tuple[dict, dict]:
                 minus = series.get((other, area, ""))
                 for i, r in enumerate(minus or []):
                     linked[name][i] = max(0, linked[name][i] - (r["value"] or 0))
+    if profile.sum_of:
+        parts = [series[(part, area, "")] for part in profile.sum_of]  # same periods as the total
+        linked["value"] = [
+            sum(r["value"] or 0 for r in cells) for cells in zip(*parts, strict=True)
+        ]
     return linked, sources
+
+
+def _pinned_periods(pins, indicator_id, area, frequency) -> set:
+    """The periods of one headline series that its own pins hold (single or over a span)."""
+    held = set()
+    for pin in pins_for(pins, indicator_id, area):
+        if pin["field"] in SPANS or pin["field"] in ("value", "numerator", "denominator"):
+            held.update(expand(pin["period"], frequency))
+    return held
+
+
+def _fit_parts(profile, area, headline, pins, series, frequency) -> None:
+    """Make the parts of a pinned total add up to it again (see `fit_parts`)."""
+    parts = {part: series[(part, area, "")] for part in profile.sum_of}
+    fixed = {part: _pinned_periods(pins, part, area, frequency) for part in parts}
+    fit_parts(headline, parts, fixed)
 
 
 def _one_area(profile, indicator, area, pins, series) -> None:
@@ -86,6 +107,8 @@ def _one_area(profile, indicator, area, pins, series) -> None:
         fill_targets(profile, headline, area)
         fill_comparators(profile, headline, area, decimals, indicator["frequency"])
         Pinner(headline, indicator, profile, sources).apply(pins_for(pins, iid, area))
+        if profile.sum_of:
+            _fit_parts(profile, area, headline, pins, series, indicator["frequency"])
         by_name = {}
         if breakdowns:
             by_name = derive_parts(headline, breakdowns, profile, area, decimals)

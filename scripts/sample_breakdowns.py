@@ -3,7 +3,9 @@
 A *summed* breakdown (districts, clinics) adds up to the headline: counts are summed, and
 percentages are the summed numerator over the summed denominator. A pin on the headline is
 met by changing the breakdowns that have no pin of their own. *Parts* share the headline's
-denominator and split (or sample) its numerator, as with contract types.
+denominator and split (or sample) its numerator, as with contract types. A *total* of other
+indicators (four-week quitters of all providers) is their sum; a pin on it is met by changing
+the parts that have no pin there (`fit_parts`).
 
 >>> rows = {"A": [{"period": "p", "fy": 0, "value": 3, "numerator": None, "denominator": None,
 ...                "target": 4}],
@@ -140,3 +142,27 @@ def derive_parts(headline: list, parts: list, profile, area: str, decimals: int)
             cell["value"] = round_half_up(n / row["denominator"] * 100, decimals)
             by_name[name].append(cell)
     return by_name
+
+
+def fit_parts(total: list, parts: dict, fixed: dict) -> None:
+    """Change the parts (series of other indicators) so they add up to a pinned `total`.
+
+    `parts` maps an indicator id to its rows, `fixed` an indicator id to the periods its own
+    pins hold. In each period where the total differs from the sum of its parts, the
+    difference is shared among the parts not pinned there, in proportion to their values.
+    """
+    for i, row in enumerate(total):
+        cells = {name: rows[i] for name, rows in parts.items()}
+        if row["value"] is None or any(c["value"] is None for c in cells.values()):
+            continue
+        delta = int(row["value"]) - sum(c["value"] for c in cells.values())
+        if not delta:
+            continue
+        free = [c for name, c in cells.items() if row["period"] not in fixed.get(name, ())]
+        room = sum(c["value"] for c in free)
+        if not free or room + delta < 0:
+            raise ValueError(f"the pinned total at {row['period']} ({row['value']}) cannot be "
+                             f"reached by changing its unpinned parts")  # fmt: skip
+        shares = distribute(room + delta, [c["value"] for c in free])
+        for c, v in zip(free, shares, strict=True):
+            c["value"] = v

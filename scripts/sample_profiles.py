@@ -1,10 +1,10 @@
 """How each sample indicator behaves: level, trend, seasonality, the pandemic, targets, links.
 
 One `Profile` per catalogue indicator, listed so that an indicator comes after any indicator
-it takes a figure from (`links`). Levels are per area, Cambridgeshire first; a count's level
-is per period of the indicator's frequency, a percentage's is in points, a rate's is per
-100,000 per year. The pandemic effect (`covid`) is a share of a count lost, or points added
-to a percentage, fading from mid 2021 to the share in `persist`.
+it takes a figure from (`links`, `minus`, `sum_of`). Levels are per area, Cambridgeshire
+first; a count's level is per period of the indicator's frequency, a percentage's is in
+points, a rate's is per 100,000 per year. The pandemic effect (`covid`) is a share of a
+count lost, or points added to a percentage, fading from mid 2021 to the share in `persist`.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Profile:
     parts: bool = False  # breakdown numerators are parts of the headline numerator
     links: dict = field(default_factory=dict)  # field -> (indicator_id, field)
     minus: tuple = ()  # value = linked value minus these indicators' values
+    sum_of: tuple = ()  # value = the sum of these indicators' values (a total of its parts)
     gaps: dict = field(default_factory=dict)  # area -> {period spec: note}, value blank
     notes: dict = field(default_factory=dict)  # area -> {period spec: note}, value kept
     anchors: dict | None = None  # pct: area -> {period id: value}, straight lines between
@@ -148,10 +149,6 @@ PROFILES = [
     # ------------------------------------------------------------ stop smoking
     Profile("ss_56", "prop", (88, 90), (525, 180), trend=-1.5, sd=3, den_mode="fy",
             den_trend=-0.03, covid=-62, persist=0.95),
-    Profile("ss_quitters_total", "count", (150, 55), trend=-0.04, season=0.15, covid=0.65,
-            persist=0.85, sd=0.08,
-            targets=both([2100, 2050, 2000, 1950, 1900, 1850, 1800],
-                         [720, 700, 690, 680, 660, 650, 640])),
     Profile("ss_quitters_gp", "count", (55, 12), trend=-0.06, season=0.15, covid=0.9, persist=0.85,
             sd=0.1,
             targets=both([800, 760, 720, 700, 680, 660, 640], [170, 160, 150, 150, 140, 140, 140])),
@@ -159,6 +156,10 @@ PROFILES = [
             persist=0.9, sd=0.15, targets=both([110, 88, 85, 80, 80, 75, 75], 30)),
     Profile("ss_quitters_lifestyle", "count", (85, 40), season=0.15, covid=0.35, persist=0.3,
             sd=0.08, targets=both([1150, 1150, 1150, 1120, 1100, 1080, 1060], 500)),
+    Profile("ss_quitters_total", "count", (0, 0),
+            sum_of=("ss_quitters_gp", "ss_quitters_pharmacy", "ss_quitters_lifestyle"),
+            targets=both([2100, 2050, 2000, 1950, 1900, 1850, 1800],
+                         [720, 700, 690, 680, 660, 650, 640])),
     Profile("ss_bcs_trajectory_pct", "pct", (92, 95), sd=5, covid=-35, persist=0.3),
     Profile("ss_quit_rate", "prop", (50, 55), (900, 320), sd=2, covid=4, persist=0.5,
             den_covid=0.6, eng=(51, -0.3), sn=(52, 53)),

@@ -274,6 +274,75 @@ def test_summed_breakdowns_add_up_to_the_headline(obs):
     assert (summed == headline.loc[summed.index]).all()
 
 
+# Counts that are the total of other indicators: the total and its parts. An area has the
+# parts it has rows for (pharmacy health checks are Cambridgeshire only).
+TOTALS = {
+    "ss_quitters_total": ("ss_quitters_gp", "ss_quitters_pharmacy", "ss_quitters_lifestyle"),
+    "hc_53": ("hc_gp_completed", "ls_outreach_health_checks", "hc_pharmacy_completed"),
+}
+
+
+def _families(obs, catalogue):
+    """(total id, area, {part name: values by period}, total values by period) of every family:
+    the totals above, every "all providers" count and its sibling indicators, and every count
+    with breakdowns (districts, clinics)."""
+    headline = obs[obs["breakdown"] == ""]
+    series = {key: rows.set_index("period")["value_n"]
+              for key, rows in headline.groupby(["indicator_id", "area"])}  # fmt: skip
+    totals = dict(TOTALS)
+    counts = catalogue[catalogue["unit"] == "count"]
+    for iid, title in counts["title"].items():
+        if title.endswith(": all providers"):
+            stem = title.removesuffix("all providers")
+            totals[iid] = tuple(
+                counts.index[counts["title"].str.startswith(stem) & (counts.index != iid)]
+            )
+    for (iid, area), total in series.items():
+        if iid in totals:
+            parts = {p: series[(p, area)] for p in totals[iid] if (p, area) in series}
+            yield iid, area, parts, total
+    broken = obs[(obs["breakdown"] != "") & (obs["indicator_id"].map(catalogue["unit"]) == "count")]
+    for (iid, area), rows in broken.groupby(["indicator_id", "area"]):
+        parts = {name: r.set_index("period")["value_n"] for name, r in rows.groupby("breakdown")}
+        yield iid, area, parts, series[(iid, area)]
+
+
+def test_totals_equal_the_sum_of_their_parts(obs, catalogue):
+    found = set()
+    for iid, area, parts, total in _families(obs, catalogue):
+        assert len(parts) >= 2, (iid, area, list(parts))
+        frame = pd.DataFrame(parts).reindex(total.index)
+        complete = frame.notna().all(axis=1) & total.notna()
+        assert complete.sum() >= 20, (iid, area)
+        summed = frame[complete].sum(axis=1)
+        wrong = summed[summed != total[complete]]
+        assert wrong.empty, (iid, area, [(p, total[p], wrong[p]) for p in wrong.index[:5]])
+        found.add(iid)
+    assert found == {"ss_quitters_total", "hc_53", "sh_activity", "ls_outreach_health_checks"}
+
+
+def test_a_pinned_total_is_met_by_changing_its_unpinned_parts(generator):
+    catalogue = generator.read_catalogue(DATA / "catalogue.csv")
+    pins = generator.read_pins(DATA / "pinned_reference_values.csv")
+    blank = dict.fromkeys(sys.modules["sample_pins"].PIN_COLUMNS, "")
+    extra = [blank | {"indicator_id": iid, "area": "cambridgeshire", "period": period,
+                      "field": field, "value": value}
+             for iid, period, field, value in (
+                 ("ss_quitters_total", "2022-10", "value", "150"),
+                 ("ss_quitters_gp", "2022-10", "value", "30"),
+                 ("ss_quitters_total", "2021-22", "value_sum", "1500"))]  # fmt: skip
+    series = generator.build(catalogue, pins + extra)
+
+    def values(iid):
+        return {r["period"]: r["value"] for r in series[(iid, "cambridgeshire", "")]}
+
+    total = values("ss_quitters_total")
+    parts = [values(p) for p in TOTALS["ss_quitters_total"]]
+    assert all(total[p] == sum(part[p] for part in parts) for p in total)
+    assert total["2022-10"] == 150 and parts[0]["2022-10"] == 30
+    assert sum(v for p, v in total.items() if financial_year(p) == "2021-22") == 1500
+
+
 @pytest.mark.parametrize("area", ["cambridgeshire", "peterborough"])
 def test_linked_indicators_agree(obs, area):
     def col(iid, column):
