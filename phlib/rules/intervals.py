@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import math
 
-from scipy.stats import chi2, norm
-
 from phlib.rules.direction import normalise_direction
 
 __all__ = [
@@ -69,6 +67,8 @@ def z_value(confidence: float = 0.95) -> float:
     >>> round(z_value(0.95), 6), round(z_value(99.8), 6)
     (1.959964, 3.090232)
     """
+    from scipy.stats import norm  # deferred: scipy.stats takes seconds to import
+
     return float(norm.ppf(1 - (1 - _confidence(confidence)) / 2))
 
 
@@ -152,6 +152,8 @@ def byar_ci(count, denominator, confidence=0.95, multiplier=100_000) -> tuple[fl
         low = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
         high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
     else:
+        from scipy.stats import chi2  # deferred: see z_value
+
         alpha = 1 - level
         low = float(chi2.ppf(alpha / 2, 2 * o)) / 2 if o > 0 else 0.0
         if math.isnan(low):  # a vanishingly small count: the limit tends to 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from phlib.display import views
+from phlib.display.window import window
 from phlib.errors import PhlibError
 from phlib.narratives import store as narratives
 from phlib.rules.quoted_figures import indicator_figures, stale_in
@@ -62,7 +62,7 @@ def figures_by_indicator(catalogue, observations, quarter, area, indicators) -> 
         ind = catalogue.indicator(indicator_id)
         series = index.get((ind.indicator_id, area, ind.frequency), [])
         summary = summarise_rows(ind, series, quarter, area)
-        frame = views.window(ind, observations, quarter, area, count=PERIODS)
+        frame = window(ind, observations, quarter, area, count=PERIODS)
         values = list(frame["value"]) + [ind.target_value]  # the annual target as well
         found[indicator_id] = indicator_figures(summary, ind.unit, values)
     return found
