@@ -36,6 +36,7 @@ def series_end(rows: dict, last, quarter, indicator):
 
 
 def by_period(indicator, observations, area) -> dict:
+    """Period id -> the indicator's headline row for the area, as a frame row."""
     series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
     return {row["period"]: row for _, row in series.iterrows()}
 
@@ -66,7 +67,12 @@ def window(indicator, observations, quarter, area, count: int | None = None) -> 
     """One row per period (oldest first) ending at `last_period`, gaps kept as missing values.
 
     Periods before the first with any data are left out (at least two rows are kept)."""
-    rows = by_period(indicator, observations, area)
+    return rows_window(indicator, by_period(indicator, observations, area), quarter, count)
+
+
+def rows_window(indicator, rows: dict, quarter, count: int | None = None) -> pd.DataFrame:
+    """`window` from the series' rows already found, period id -> row (a dict or a frame
+    row, as `phlib.rules.selection.headline_index` or `by_period` give them)."""
     last = series_end(rows, last_period(indicator, quarter), quarter, indicator)
     count = count or WINDOW[indicator.frequency]
     periods = [last.shift(-i) for i in range(count - 1, -1, -1)]

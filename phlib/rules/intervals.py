@@ -30,6 +30,7 @@ from phlib.rules.direction import normalise_direction
 __all__ = [
     "BYAR_THRESHOLD",
     "COMPARISONS",
+    "STANDARD_Z",
     "byar_ci",
     "compare_to_benchmark",
     "wilson_ci",
@@ -38,6 +39,10 @@ __all__ = [
 
 #: Below this many events `byar_ci` uses the exact (chi-square) method instead of Byar's.
 BYAR_THRESHOLD = 10
+
+#: `scipy.stats.norm.ppf` of the levels reports use, to the last bit (a test checks them), so
+#: working out an interval does not import scipy.stats (seconds) in every process.
+STANDARD_Z = {0.95: 1.959963984540054, 0.99: 2.5758293035489004, 0.998: 3.090232306167813}
 
 #: Every answer `compare_to_benchmark` can give.
 COMPARISONS = ("Better", "Similar", "Worse", "Higher", "Lower", "Not compared")
@@ -67,9 +72,12 @@ def z_value(confidence: float = 0.95) -> float:
     >>> round(z_value(0.95), 6), round(z_value(99.8), 6)
     (1.959964, 3.090232)
     """
+    level = _confidence(confidence)
+    if level in STANDARD_Z:
+        return STANDARD_Z[level]
     from scipy.stats import norm  # deferred: scipy.stats takes seconds to import
 
-    return float(norm.ppf(1 - (1 - _confidence(confidence)) / 2))
+    return float(norm.ppf(1 - (1 - level) / 2))
 
 
 def _number(name: str, value) -> float:
