@@ -18,7 +18,6 @@ True
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from contextlib import contextmanager
@@ -27,16 +26,15 @@ from datetime import datetime
 from pathlib import Path
 
 from phlib import atomic
-from phlib.hashes import file_hashes
 from phlib.narratives.gather import pull
-from phlib.narratives.store import store_path
 from phlib.report import assemble
 from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.cluster import ClusterPool
-from phlib.run.jobs import Job, longest_first
+from phlib.run.job_list import build_jobs, input_hashes, parameters_for, private_text, summary_line
+from phlib.run.jobs import longest_first
 from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
 from phlib.run.plan import decide, explain
@@ -80,33 +78,6 @@ class RunOutcome:
     statuses: dict = field(default_factory=dict)
 
 
-def private_text(config) -> tuple[str, ...]:
-    """Local details a public page must never show: project and home folders, user name."""
-    found = {str(config.project_root), str(Path(config.project_root).resolve()), str(Path.home())}
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):
-        user = ""
-    if user:
-        found |= {f"/home/{user}", f"\\Users\\{user}", f"/Users/{user}"}
-    return tuple(sorted(p for p in found if len(p) > 1))
-
-
-def parameters_for(config, area: str, service: str) -> dict:
-    """The papermill parameters of one notebook run (absolute paths)."""
-    return {
-        "quarter": config.quarter.id,
-        "area": area,
-        "catalogue_path": str(config.catalogue_path),
-        "areas_path": str(config.areas_path),
-        "observation_paths": [str(p) for p in config.observation_paths],
-        "publication": config.publication,
-        "suppression_min": config.suppression_min,
-        "suppression_max": config.suppression_max,
-        "section_number": config.services.index(service) + 1,
-    }
-
-
 def pull_edits(config, areas, services, keys, console: Console) -> None:
     """Bring analysts' edits in the executed notebooks back into the narrative store."""
     report = pull(config.outputs_dir, config.narratives_dir, config.quarter.id, areas, services,
@@ -135,79 +106,6 @@ def prepared(config, inputs, command: str, console: Console):
             console.say(message)
         pull_edits(config, inputs.areas, inputs.services, known_keys(inputs), console)
         yield stage
-
-
-def _jobs(config, inputs, folder: Path, prov, area_names, live: Path, timeout) -> list[Job]:
-    private = private_text(config) if config.publication == "public" else ()
-    jobs = []
-    for area in inputs.areas:
-        frame = assemble.page(config, prov, area_names.get(area, area))
-        shown = [
-            s
-            for s in config.services
-            if s in inputs.services or (live / area / f"{s}.html").is_file()
-        ]
-        for service in inputs.services:
-            at = shown.index(service)
-            before = shown[at - 1] if at > 0 else None
-            after = shown[at + 1] if at + 1 < len(shown) else None
-            jobs.append(
-                Job(
-                    area=area,
-                    service=service,
-                    notebook=config.notebooks_dir / f"{service}.ipynb",
-                    parameters=parameters_for(config, area, service),
-                    out_dir=folder / area,
-                    heading=assemble.service_heading(config, service),
-                    page=frame,
-                    publication=config.publication,
-                    narrative_path=store_path(
-                        config.narratives_dir, config.quarter.id, area, service
-                    ),  # fmt: skip
-                    private_text=private,
-                    previous=_link(config, before),
-                    following=_link(config, after),
-                    timeout=timeout,
-                )
-            )
-    return jobs
-
-
-def _link(config, service: str | None) -> dict | None:
-    if service is None:
-        return None
-    return {"href": f"{service}.html", "text": assemble.service_heading(config, service)}
-
-
-def _input_hashes(config, inputs) -> dict[str, str]:
-    paths = list(config.data_paths) + [config.path]
-    paths += [config.notebooks_dir / f"{s}.ipynb" for s in inputs.services]
-    paths += [
-        store_path(config.narratives_dir, config.quarter.id, a, s)
-        for a in inputs.areas
-        for s in inputs.services
-    ]
-    return file_hashes(paths, config.project_root)
-
-
-def _summary(statuses, seconds: float, workers: int, config, plan=None) -> str:
-    counts: dict[str, int] = {}
-    for status in statuses.values():
-        counts[status.label] = counts.get(status.label, 0) + 1
-    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    mode = "public" if config.publication == "public" else "internal"
-    return (
-        f"{len(statuses)} sections ({parts}). {_plan_text(plan)}"
-        f"Ran in {seconds:.0f} s with {workers} "
-        f"worker{'s' if workers != 1 else ''}; {mode} build."
-    )
-
-
-def _plan_text(plan) -> str:
-    if not plan:
-        return ""
-    ran = sum(d.execute for d in plan.values())
-    return f"Executed {ran} notebook{'s' if ran != 1 else ''}, reused {len(plan) - ran}. "
 
 
 def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
@@ -260,11 +158,11 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     previous = manifest.read(live / "manifest.json")
     plan = decide(keys, previous, live, options.force)  # again: the lock is held now
     area_names = dict(inputs.catalogue.areas)
-    hashes = _input_hashes(config, inputs)
+    hashes = input_hashes(config, inputs)
     commit = manifest.git_commit(config.project_root)
     prov = assemble.provenance(config, started, commit, hashes)
     with stage.building() as folder:
-        jobs = _jobs(config, inputs, folder, prov, area_names, live, options.timeout)
+        jobs = build_jobs(config, inputs, folder, prov, area_names, live, options.timeout)
         jobs = longest_first(jobs, previous)
         console.say(
             f"Running {len(jobs)} notebooks for {config.quarter.label} "
@@ -287,7 +185,7 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
                                private)  # fmt: skip
         seconds = time.perf_counter() - clock
         used = min(workers, sum(d.execute for d in plan.values()))
-        summary = _summary(after, seconds, used, config, plan)
+        summary = summary_line(after, seconds, used, config, plan)
         review = review_list(config, inputs, scorecard) if config.publication != "public" else ()
         assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]
