@@ -114,3 +114,20 @@ def plan_text(plan) -> str:
         return ""
     ran = sum(d.execute for d in plan.values())
     return f"Executed {ran} notebook{'s' if ran != 1 else ''}, reused {len(plan) - ran}. "
+
+
+def likely_to_execute(config, services, previous: dict | None, force: bool = False) -> bool:
+    """Whether a run will probably execute a notebook, known before its inputs are checked:
+    forced, no previous run, a notebook that did not succeed or was never recorded, or a data
+    file, the parameter file or a notebook whose bytes differ from the last run's. Only a guess
+    to start a worker early (the plan decides what executes): narratives are left out, as
+    they never make a notebook execute, and a change of phlib itself is not seen here."""
+    if force or not previous or not isinstance(previous.get("inputs"), dict):
+        return True
+    if any(n.get("status") != "ok" for n in previous.get("notebooks", [])):
+        return True
+    paths = list(config.data_paths) + [config.path]
+    paths += [config.notebooks_dir / f"{s}.ipynb" for s in services]
+    now = file_hashes(paths, config.project_root)
+    before = previous["inputs"]
+    return any(before.get(path) != digest for path, digest in now.items())

@@ -5,7 +5,8 @@
 Both write only into a staging folder under `outputs/` and swap it in when complete (see
 `phlib.run.staging`), so outputs are never half written, and both hold the quarter's lock.
 Invalid inputs raise `InputError` and a refused public build raises `PublicationError`, both
-before anything is written and before any worker starts. The exit code is 0 when every
+before anything is written (a worker started early, while the inputs are checked, is stopped;
+a public build starts none before its check). The exit code is 0 when every
 notebook ran and 1 when any failed.
 
 A run executes only the notebooks whose key changed since the last run and reuses the others
@@ -33,7 +34,14 @@ from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.cluster import ClusterPool
-from phlib.run.job_list import build_jobs, input_hashes, parameters_for, private_text, summary_line
+from phlib.run.job_list import (
+    build_jobs,
+    input_hashes,
+    likely_to_execute,
+    parameters_for,
+    private_text,
+    summary_line,
+)
 from phlib.run.jobs import longest_first
 from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
@@ -113,7 +121,15 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     if options.publication:
         config = replace(config, publication=options.publication)
     started, clock = datetime.now().astimezone(), time.perf_counter()
-    inputs = check_quarter(config, options.areas, options.services)  # before any worker starts
+    planned = len(options.areas or config.areas) * len(options.services or config.services)
+    workers = options.workers_for(planned)
+    pool = _early_pool(config, options, workers)
+    try:
+        inputs = check_quarter(config, options.areas, options.services)
+    except BaseException:
+        if pool is not None:
+            pool.close(graceful=False)
+        raise
     for problem in inputs.warnings:
         console.say(f"warning: {problem}")
     scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
@@ -125,12 +141,10 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
                                      options.override_publication_checks)  # fmt: skip
         for blocker in blockers:
             console.say(f"publication check overridden: {blocker}")
-    planned = len(options.areas or config.areas) * len(options.services or config.services)
-    workers = options.workers_for(planned)
     if options.cluster:  # Dask distributed; checked before anything is written
         pool = ClusterPool(options.cluster, preload=options.preload).start()
         workers = pool.size
-    else:
+    elif pool is None:
         pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
     try:
         keys = notebook_keys(config, inputs, parameters_for, assemble_private(config))
@@ -141,7 +155,11 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             pool.close()
             return RunOutcome(0, live)
         if not options.cluster:  # a cluster's workers are already there
-            pool.start(sum(d.execute for d in plan.values()))  # none when nothing executes
+            needed = sum(d.execute for d in plan.values())
+            if needed:
+                pool.start(needed)
+            else:
+                pool.close(graceful=False)  # an early worker that is not needed after all
         with prepared(config, inputs, "phreport run", console) as stage:
             outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
                                started, clock, workers, blockers, keys)  # fmt: skip
@@ -210,6 +228,21 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     return RunOutcome(1 if failed else 0, live, results, after)
 
 
+def _early_pool(config, options, workers: int):
+    """One worker started before the inputs are checked, when the run will probably execute
+    a notebook (`likely_to_execute`), so its kernel is warm by the time the plan is known;
+    all of them for a run with no outputs yet. None for `--explain`, `--cluster` and public
+    builds (refused, when they are, before any worker starts)."""
+    if options.explain or options.cluster or config.publication == "public":
+        return None
+    previous = manifest.read(config.outputs_dir / config.quarter.id / "manifest.json")
+    services = options.services or config.services
+    if not likely_to_execute(config, services, previous, options.force):
+        return None
+    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
+    return pool.start(workers if not previous else 1)
+
+
 def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
     """Reuse what the plan reuses, hand the rest to the pool, and record a cache entry for
     each notebook that executed successfully."""
@@ -221,6 +254,7 @@ def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
             progress.update(results[-1])
     to_run = [job for job in jobs if plan[(job.area, job.service)].execute]
     executed = pool.run(to_run, progress.update)
+    pool.release()  # the workers shut their kernels down while the pages are assembled
     by_key = {result.key: result for result in executed}
     for job in to_run:
         result = by_key.get(job.key)
