@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pytest
 import support
 
-from phlib.display.window import rows_window, window
+from phlib.display.window import rows_window, window, window_values
 from phlib.errors import PublicationError
 from phlib.inputs.config import load_parameters, parameters_path
 from phlib.narratives import store
@@ -207,3 +207,5 @@ def test_figures_from_the_area_index_are_the_figures_from_the_frame(project):
         rows = {r["period"]: r for r in index.get((ind.indicator_id, AREA, ind.frequency), [])}
         shown = window(ind, observations, config.quarter, AREA, count=PERIODS)
         assert rows_window(ind, rows, config.quarter, count=PERIODS).equals(shown), ind
+        values = [v for v in shown["value"] if v is not None and v == v]  # not None or nan
+        assert window_values(ind, rows, config.quarter, count=PERIODS) == values, ind

@@ -80,3 +80,14 @@ def rows_window(indicator, rows: dict, quarter, count: int | None = None) -> pd.
     has = frame[["value", "stat_neighbour_mean", "england_mean"]].notna().any(axis=1)
     first = int(has.idxmax()) if has.any() else len(frame) - 1
     return frame.iloc[max(0, min(first, len(frame) - 2)) :].reset_index(drop=True)
+
+
+def window_values(indicator, rows: dict, quarter, count: int | None = None) -> list[float]:
+    """The values in `rows_window`, oldest first, without the missing ones (the periods it
+    leaves out have none), worked out without building the frame."""
+    last = series_end(rows, last_period(indicator, quarter), quarter, indicator)
+    count = count or WINDOW[indicator.frequency]
+    values = (
+        period_row(indicator, rows, last.shift(-i))["value"] for i in range(count - 1, -1, -1)
+    )
+    return [v for v in values if v is not None]

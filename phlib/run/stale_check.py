@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from phlib.display.window import rows_window
+from phlib.display.window import window_values
 from phlib.errors import PhlibError
 from phlib.narratives import store as narratives
 from phlib.rules.quoted_figures import indicator_figures, stale_in
@@ -66,8 +66,7 @@ def figures_by_indicator(catalogue, observations, quarter, area, indicators, ind
         series = index.get((ind.indicator_id, area, ind.frequency), [])
         summary = summarise_rows(ind, series, quarter, area)
         rows = {row["period"]: row for row in series}
-        frame = rows_window(ind, rows, quarter, count=PERIODS)
-        values = list(frame["value"]) + [ind.target_value]  # the annual target as well
+        values = window_values(ind, rows, quarter, count=PERIODS) + [ind.target_value]
         found[indicator_id] = indicator_figures(summary, ind.unit, values)
     return found
 
