@@ -5,8 +5,7 @@
 Both write only into a staging folder under `outputs/` and swap it in when complete (see
 `phlib.run.staging`), so outputs are never half written, and both hold the quarter's lock.
 Invalid inputs raise `InputError` and a refused public build raises `PublicationError`, both
-before anything is written (a worker started early, while the inputs are checked, is stopped;
-a public build starts none before its check). The exit code is 0 when every
+before anything is written and before any worker starts. The exit code is 0 when every
 notebook ran and 1 when any failed.
 
 A run executes only the notebooks whose key changed since the last run and reuses the others
@@ -123,13 +122,8 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     started, clock = datetime.now().astimezone(), time.perf_counter()
     planned = len(options.areas or config.areas) * len(options.services or config.services)
     workers = options.workers_for(planned)
+    inputs = check_quarter(config, options.areas, options.services)  # before any worker starts
     pool = _early_pool(config, options, workers)
-    try:
-        inputs = check_quarter(config, options.areas, options.services)
-    except BaseException:
-        if pool is not None:
-            pool.close(graceful=False)
-        raise
     for problem in inputs.warnings:
         console.say(f"warning: {problem}")
     scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
@@ -187,9 +181,14 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
             f"({', '.join(inputs.areas)}) with {workers} workers."
         )
         progress = console.progress(len(jobs), decisions=plan)
+        review = (
+            Later(_review, config, inputs, scorecard) if config.publication != "public" else None
+        )
         try:
             if isinstance(scorecard, Later):
                 scorecard.start()  # while the workers run, the scorecard is worked out here
+            if review is not None:
+                review.start()  # and then the review list
             results = _run_plan(jobs, plan, pool, live, progress)
         finally:
             progress.close()
@@ -204,7 +203,7 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
         seconds = time.perf_counter() - clock
         used = min(workers, sum(d.execute for d in plan.values()))
         summary = summary_line(after, seconds, used, config, plan)
-        review = review_list(config, inputs, scorecard) if config.publication != "public" else ()
+        review = review.result() if review is not None else ()
         assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]
         _write_log(folder, console, results, summary, config)
@@ -229,10 +228,11 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
 
 
 def _early_pool(config, options, workers: int):
-    """One worker started before the inputs are checked, when the run will probably execute
-    a notebook (`likely_to_execute`), so its kernel is warm by the time the plan is known;
-    all of them for a run with no outputs yet. None for `--explain`, `--cluster` and public
-    builds (refused, when they are, before any worker starts)."""
+    """One worker started as soon as the inputs are valid, when the run will probably execute
+    a notebook (`likely_to_execute`), so its kernel warms up while the keys, the plan and the
+    narratives are worked out; all of them for a run with no outputs yet. None for
+    `--explain`, `--cluster` and public builds (refused, when they are, before any worker
+    starts)."""
     if options.explain or options.cluster or config.publication == "public":
         return None
     previous = manifest.read(config.outputs_dir / config.quarter.id / "manifest.json")
@@ -241,6 +241,13 @@ def _early_pool(config, options, workers: int):
         return None
     pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
     return pool.start(workers if not previous else 1)
+
+
+def _review(config, inputs, scorecard) -> list:
+    """The review list, once the scorecard (perhaps still being worked out) is ready."""
+    return review_list(
+        config, inputs, scorecard.result() if isinstance(scorecard, Later) else scorecard
+    )
 
 
 def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
