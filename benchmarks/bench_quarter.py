@@ -13,7 +13,10 @@ re-runs of the same project: unchanged, after one provider figure changed for on
 area, and after one narrative was edited, each with the notebooks it executed. The last line
 is `ratio: N.NN` (plain time divided by phreport's cold time).
 
-    .venv/bin/python benchmarks/bench_quarter.py [--quarter 2022-23-Q3] [--workers N]
+    .venv/bin/python benchmarks/bench_quarter.py [--quarter 2022-23-Q3] [--workers N] [--quick]
+
+`--quick` does the same on a smaller copy (one area, three services, the changed figure's
+among them) to check the benchmark itself in a few minutes; its figures are not the quarter's.
 
 It is not a test: timings depend on the machine.
 """
@@ -232,11 +235,24 @@ def daily_loop(project: Path, quarter: str, workers: int, cold: float) -> None:
           f"{'met' if ran == 0 and shown else 'not met'})")  # fmt: skip
 
 
+def make_quick(project: Path, quarter: str) -> None:
+    """Cut the copy's parameter file to one area and three services, keeping the changed
+    figure's area and service (for `--quick`)."""
+    path = project / "parameters" / f"{quarter}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["areas"] = [CHANGED[1]]
+    data["services"] = list(dict.fromkeys([*data["services"][:2], "stop_smoking"]))
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quarter", default="2022-23-Q3")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--quick", action="store_true", help="one area and three services (checks the script)"
+    )
     args = parser.parse_args(argv)
     cores = os.cpu_count() or 1
     scratch = Path(tempfile.mkdtemp(prefix="bench-quarter-"))
@@ -244,6 +260,9 @@ def main(argv=None) -> int:
         project = scratch / "project"
         for name in COPIED:
             shutil.copytree(ROOT / name, project / name)
+        if args.quick:
+            make_quick(project, args.quarter)
+            print("quick: one area and three services; not the quarter's figures")
         _, jobs = quarter_plan(project, args.quarter)
         print(f"{len(jobs)} notebooks of {args.quarter} on {cores} cores", flush=True)
         plain, failures = plain_loop(project, args.quarter, scratch / "plain")

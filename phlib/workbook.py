@@ -35,6 +35,7 @@ from phlib.display.markup import esc
 from phlib.display.numbering import Numbering
 from phlib.display.own_content import OwnContent
 from phlib.display.service_tables import ServiceTables, withheld_note
+from phlib.display.window import window
 from phlib.inputs.catalogue import SERVICES, load_catalogue
 from phlib.inputs.notebook_parameters import check_parameters, papermill_parameter_names
 from phlib.inputs.observations import load_observations
@@ -150,7 +151,7 @@ class Workbook(OwnContent, ServiceTables):
         ind = self.indicator(indicator_id)
         s, note = breakdown_summary(self.summary(indicator_id), self.observations, ind,
                                     self.quarter, self.area)  # fmt: skip
-        previous = views.window(ind, self.observations, self.quarter, self.area, count=2)
+        previous = window(ind, self.observations, self.quarter, self.area, count=2)
         parts = (previous.iloc[0]["numerator"], previous.iloc[0]["denominator"])
         card = views.card_view(ind, s, self.publication, parts)
         records = self._headlines.get((ind.indicator_id, self.area, ind.frequency), [])

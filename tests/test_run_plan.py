@@ -4,16 +4,19 @@ on the project's real catalogue and observations, without running any notebook."
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from phlib.hashes import file_hashes
 from phlib.inputs.config import load_parameters
 from phlib.report.section import Heading, Section
 from phlib.run import keys as keys_module
 from phlib.run.checks import check_quarter
+from phlib.run.job_list import likely_to_execute
 from phlib.run.keys import (
     canonical_parameters,
     indicators_read,
@@ -24,6 +27,7 @@ from phlib.run.keys import (
 from phlib.run.plan import decide, explain, why
 from phlib.run.quarter import parameters_for
 from phlib.run.reuse import content_digest, entry_is_intact, narratives_digest, write_entry
+from phlib.run.workers import WorkerPool
 
 PROJECT = Path(__file__).resolve().parents[1]
 QUARTER = "2022-23-Q3"
@@ -208,3 +212,37 @@ def test_a_section_kept_by_a_run_of_other_areas_keeps_its_key_and_is_reused(tmp_
     assert not decision.execute and decision.reason == "unchanged"
     failed = {"notebooks": [_entry(None, parts, status="previous")]}
     assert cache_fields("a", "s", "carried", None, {}, failed)["key"] is None
+
+
+def copied_project(root: Path) -> Path:
+    for name in ("parameters", "data", "notebooks"):
+        shutil.copytree(PROJECT / name, root / name)
+    return root
+
+
+def test_a_worker_is_started_early_only_when_a_run_will_probably_execute(tmp_path):
+    project = copied_project(tmp_path)
+    config = load_parameters(project / "parameters" / f"{QUARTER}.yaml", project)
+    services = config.services
+    assert likely_to_execute(config, services, None)  # no previous run: everything executes
+    paths = list(config.data_paths) + [config.path]
+    paths += [config.notebooks_dir / f"{s}.ipynb" for s in services]
+    ok = {"area": "cambridgeshire", "service": "stop_smoking", "status": "ok"}
+    previous = {"inputs": file_hashes(paths, project), "notebooks": [ok]}
+    assert not likely_to_execute(config, services, previous)
+    assert likely_to_execute(config, services, previous, force=True)
+    failed = {**previous, "notebooks": [{**ok, "status": "failed"}]}
+    assert likely_to_execute(config, services, failed)
+    observations = project / "data" / "observations.csv"
+    observations.write_text(observations.read_text() + "\n", encoding="utf-8")
+    assert likely_to_execute(config, services, previous)  # a data file changed
+
+
+def test_released_workers_stop_without_being_waited_for():
+    pool = WorkerPool(1, preload="").start()
+    worker = pool._workers[0].process
+    pool.release()
+    worker.join(180)
+    assert not worker.is_alive() and worker.exitcode == 0
+    pool.close()  # nothing left to wait for
+    assert pool._workers == []

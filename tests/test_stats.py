@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import poisson
+from scipy.stats import norm, poisson
 
 from phlib.rules import intervals as stats
 from phlib.rules.intervals import byar_ci, compare_to_benchmark, wilson_ci, z_value
@@ -127,6 +127,11 @@ def test_multiplier_only_scales():
 def test_confidence_as_percent_or_fraction():
     assert wilson_ci(30, 90, confidence=99.8) == wilson_ci(30, 90, confidence=0.998)
     assert z_value(95) == pytest.approx(1.959964, abs=1e-6)
+
+
+@pytest.mark.parametrize("level", [*stats.STANDARD_Z, 0.9, 0.8])
+def test_z_value_is_scipy_normal_quantile_to_the_last_bit(level):
+    assert z_value(level) == float(norm.ppf(1 - (1 - level) / 2))
 
 
 @pytest.mark.parametrize(

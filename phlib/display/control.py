@@ -16,6 +16,7 @@ import pandas as pd
 
 from phlib.display import charts, views
 from phlib.display.cards import Card
+from phlib.display.window import last_period, window
 from phlib.rules.periods import Month
 from phlib.rules.selection import number
 from phlib.rules.variation import Control, control, months_shown, parse_settings, per_point
@@ -28,8 +29,8 @@ def settings_of(indicator):
 
 def control_series(indicator, observations, quarter, area, pub) -> pd.Series:
     """The values an SPC chart uses, by month id (hidden figures are gaps)."""
-    months = months_shown(views.last_period(indicator, quarter), settings_of(indicator))
-    frame = views.window(indicator, observations, quarter, area, count=len(months))
+    months = months_shown(last_period(indicator, quarter), settings_of(indicator))
+    frame = window(indicator, observations, quarter, area, count=len(months))
     values = views.shown_values(indicator, frame, pub)
     return pd.Series(values, index=[p.id for p in frame["period"]], dtype=float)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from phlib.display import charts
-from phlib.display.views import last_period
+from phlib.display.window import last_period
 from phlib.rules import ratings
 from phlib.rules.selection import annual_plan, headline_series, number
 

@@ -16,75 +16,12 @@ from phlib.display import charts
 from phlib.display.cards import Card
 from phlib.display.formatting import SUPPRESSED, WITHHELD, format_value
 from phlib.display.tables import KpiRow
+from phlib.display.window import by_period, last_period, period_row, window
 from phlib.rules import ratings
-from phlib.rules.period_parsing import parse_period
-from phlib.rules.periods import FinancialYear, Month, Quarter
-from phlib.rules.selection import Summary, cutoff, headline_series, number
+from phlib.rules.selection import Summary, number
 
-WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
-_KIND = {"month": Month, "quarter": Quarter, "year": FinancialYear}
 _CURRENT = {"month": "Current month", "quarter": "Current quarter", "year": "Current year"}
 _PREVIOUS = {"month": "Previous month", "quarter": "Previous quarter", "year": "Previous year"}
-
-
-def last_period(indicator, quarter):
-    """The latest period of the indicator's frequency that a report for `quarter` can include."""
-    end = cutoff(quarter, indicator.frequency, indicator.lag_months)
-    if indicator.frequency == "year":
-        year = FinancialYear.containing(end)
-        return year if year.end <= end else year.previous()
-    return _KIND[indicator.frequency].containing(end)
-
-
-def series_end(rows: dict, last, quarter, indicator):
-    """`last`, or the series' own latest period when its periods are of another kind than
-    the frequency's usual one (calendar years or ranges for a yearly indicator)."""
-    if not rows or any(row["period_kind"] == last.kind for row in rows.values()):
-        return last
-    end = pd.Timestamp(cutoff(quarter, indicator.frequency, indicator.lag_months))
-    usable = [parse_period(p) for p, row in rows.items() if row["period_end"] <= end]
-    return max(usable) if usable else last
-
-
-def _by_period(indicator, observations, area) -> dict:
-    series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
-    return {row["period"]: row for _, row in series.iterrows()}
-
-
-def _period_row(indicator, rows: dict, period) -> dict:
-    """The figures of one period (missing ones None); the threshold falls back to the catalogue."""
-    row = rows.get(period.id)
-
-    def get(name):
-        return None if row is None else number(row.get(name))
-
-    target = get("target")
-    if target is None and indicator.target_kind == "threshold":
-        target = number(indicator.target_value)
-    return {
-        "period": period,
-        "label": period.label,
-        "value": get("value"),
-        "numerator": get("numerator"),
-        "denominator": get("denominator"),
-        "target": target,
-        "stat_neighbour_mean": get("stat_neighbour_mean"),
-        "england_mean": get("england_mean"),
-    }
-
-
-def window(indicator, observations, quarter, area, count: int | None = None) -> pd.DataFrame:
-    """One row per period (oldest first) ending at `last_period`, gaps kept as missing values.
-
-    Periods before the first with any data are left out (at least two rows are kept)."""
-    rows = _by_period(indicator, observations, area)
-    last = series_end(rows, last_period(indicator, quarter), quarter, indicator)
-    count = count or WINDOW[indicator.frequency]
-    periods = [last.shift(-i) for i in range(count - 1, -1, -1)]
-    frame = pd.DataFrame([_period_row(indicator, rows, p) for p in periods])
-    has = frame[["value", "stat_neighbour_mean", "england_mean"]].notna().any(axis=1)
-    first = int(has.idxmax()) if has.any() else len(frame) - 1
-    return frame.iloc[max(0, min(first, len(frame) - 2)) :].reset_index(drop=True)
 
 
 def shown_values(indicator, frame: pd.DataFrame, pub) -> list:
@@ -258,10 +195,10 @@ def kpi_periods(indicator, quarter) -> list:
 
 def kpi_row(indicator, observations, quarter, area, pub, periods) -> KpiRow:
     """One KPI table row: the measure, its threshold, then each period's value and RAG."""
-    rows = _by_period(indicator, observations, area)
+    rows = by_period(indicator, observations, area)
     values, rags, targets = {}, {}, []
     for label, period in zip(_labels(periods), periods, strict=True):
-        r = _period_row(indicator, rows, period)
+        r = period_row(indicator, rows, period)
         targets.append(r["target"])
         if pub.withholds(indicator):
             values[label] = WITHHELD

@@ -139,12 +139,17 @@ class Catalogue:
     services: dict
     file: str = ""
     area_codes: dict = field(default_factory=dict)
+    #: `Indicator` values already built (they are frozen; the catalogue is not changed after
+    #: loading), so the thousands of look-ups of a run build each one once.
+    built: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __contains__(self, indicator_id) -> bool:
         return indicator_id in self.indicators.index
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The `Indicator` with this id; KeyError (naming the closest id) if unknown."""
+        if indicator_id in self.built:
+            return self.built[indicator_id]
         if indicator_id not in self.indicators.index:
             hint = did_you_mean(indicator_id, self.indicators.index)
             raise KeyError(f"no indicator {indicator_id!r} in the catalogue; {hint}".strip("; "))
@@ -155,7 +160,8 @@ class Catalogue:
             values[name] = int(values[name])
         values["target_value"], values["order"] = float(row["target_value"]), float(row["order"])
         values["small_percent"] = bool(values["small_percent"])
-        return Indicator(indicator_id=indicator_id, **values)
+        self.built[indicator_id] = Indicator(indicator_id=indicator_id, **values)
+        return self.built[indicator_id]
 
     def for_service(self, service: str) -> list[Indicator]:
         """The service's indicators, by the `order` column then file order."""

@@ -59,10 +59,11 @@ def fraction_problems(file: str, records: list[dict], indicators) -> list[Proble
     `indicators` is the catalogue's DataFrame (indexed by indicator id, with `unit` and
     `small_percent`). Indicators with no value above 0 at all (all zero) are left alone.
     """
+    percent = {iid for iid, unit in indicators["unit"].items() if unit == "percent"}
     found: dict[str, list[dict]] = {}
     for record in records:
         iid = record.get("indicator_id")
-        if iid in indicators.index and indicators.at[iid, "unit"] == "percent":
+        if iid in percent:
             found.setdefault(iid, []).append(record)
     problems = []
     for iid, rows in found.items():

@@ -22,10 +22,6 @@ import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from phlib.errors import Problem
 from phlib.inputs.table import RawTable, build_table, empty_table, find_header, snake_case
 
@@ -61,6 +57,9 @@ def cell_text(value, number_format: str = "General") -> str:
 
 
 def _open(path: Path):
+    from openpyxl import load_workbook  # deferred: only Excel files need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         return load_workbook(path, data_only=True), None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -137,6 +136,8 @@ def read_sheet(path, expected=(), sheet: str | None = None) -> RawTable:
         return empty_table(
             file, f"the sheet {ws.title!r} is empty", "put the data on the first sheet"
         )
+    from openpyxl.utils import get_column_letter  # with openpyxl, only for Excel files
+
     problems = _merges(ws, rows, header_row, file)
     table = build_table(file, rows, expected, lambda i: get_column_letter(i + 1), problems)
     table.sheet = ws.title

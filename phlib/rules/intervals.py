@@ -25,15 +25,12 @@ from __future__ import annotations
 
 import math
 
-# scipy.special, not scipy.stats: the same quantiles at a fifth of the import time (every
-# kernel and every command loads this module)
-from scipy.special import chdtri, ndtri
-
 from phlib.rules.direction import normalise_direction
 
 __all__ = [
     "BYAR_THRESHOLD",
     "COMPARISONS",
+    "STANDARD_Z",
     "byar_ci",
     "compare_to_benchmark",
     "wilson_ci",
@@ -42,6 +39,10 @@ __all__ = [
 
 #: Below this many events `byar_ci` uses the exact (chi-square) method instead of Byar's.
 BYAR_THRESHOLD = 10
+
+#: `scipy.stats.norm.ppf` of the levels reports use, to the last bit (a test checks them), so
+#: working out an interval does not import scipy.stats (seconds) in every process.
+STANDARD_Z = {0.95: 1.959963984540054, 0.99: 2.5758293035489004, 0.998: 3.090232306167813}
 
 #: Every answer `compare_to_benchmark` can give.
 COMPARISONS = ("Better", "Similar", "Worse", "Higher", "Lower", "Not compared")
@@ -71,7 +72,14 @@ def z_value(confidence: float = 0.95) -> float:
     >>> round(z_value(0.95), 6), round(z_value(99.8), 6)
     (1.959964, 3.090232)
     """
-    return float(ndtri(1 - (1 - _confidence(confidence)) / 2))
+    level = _confidence(confidence)
+    if level in STANDARD_Z:
+        return STANDARD_Z[level]
+    # deferred, and scipy.special rather than scipy.stats (the same quantile, a fifth of the
+    # import time): most processes never need it
+    from scipy.special import ndtri
+
+    return float(ndtri(1 - (1 - level) / 2))
 
 
 def _number(name: str, value) -> float:
@@ -154,6 +162,8 @@ def byar_ci(count, denominator, confidence=0.95, multiplier=100_000) -> tuple[fl
         low = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
         high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
     else:
+        from scipy.special import chdtri  # deferred: see z_value; chdtri(k, q) = chi2.isf(q, k)
+
         alpha = 1 - level
         low = float(chdtri(2 * o, 1 - alpha / 2)) / 2 if o > 0 else 0.0
         if math.isnan(low):  # a vanishingly small count: the limit tends to 0

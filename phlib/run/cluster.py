@@ -241,6 +241,9 @@ class ClusterPool:
         with contextlib.suppress(Exception):
             self.client.run(interrupt_kernels, self.plugin, on_error="ignore")
 
+    def release(self) -> None:
+        """Nothing to let go early: the cluster's workers outlive the run."""
+
     def close(self, graceful: bool = True) -> None:
         """Remove the plugin (its kernels stop), disconnect, stop a LocalCluster."""
         with contextlib.suppress(Exception):

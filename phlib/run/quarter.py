@@ -18,7 +18,6 @@ True
 
 from __future__ import annotations
 
-import getpass
 import os
 import time
 from contextlib import contextmanager
@@ -27,16 +26,22 @@ from datetime import datetime
 from pathlib import Path
 
 from phlib import atomic
-from phlib.hashes import file_hashes
 from phlib.narratives.gather import pull
-from phlib.narratives.store import store_path
 from phlib.report import assemble
 from phlib.rules.scorecard import build_scorecard
 from phlib.run import manifest
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.cluster import ClusterPool
-from phlib.run.jobs import Job, longest_first
+from phlib.run.job_list import (
+    build_jobs,
+    input_hashes,
+    likely_to_execute,
+    parameters_for,
+    private_text,
+    summary_line,
+)
+from phlib.run.jobs import longest_first
 from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
 from phlib.run.plan import decide, explain
@@ -80,33 +85,6 @@ class RunOutcome:
     statuses: dict = field(default_factory=dict)
 
 
-def private_text(config) -> tuple[str, ...]:
-    """Local details a public page must never show: project and home folders, user name."""
-    found = {str(config.project_root), str(Path(config.project_root).resolve()), str(Path.home())}
-    try:
-        user = getpass.getuser()
-    except (OSError, KeyError):
-        user = ""
-    if user:
-        found |= {f"/home/{user}", f"\\Users\\{user}", f"/Users/{user}"}
-    return tuple(sorted(p for p in found if len(p) > 1))
-
-
-def parameters_for(config, area: str, service: str) -> dict:
-    """The papermill parameters of one notebook run (absolute paths)."""
-    return {
-        "quarter": config.quarter.id,
-        "area": area,
-        "catalogue_path": str(config.catalogue_path),
-        "areas_path": str(config.areas_path),
-        "observation_paths": [str(p) for p in config.observation_paths],
-        "publication": config.publication,
-        "suppression_min": config.suppression_min,
-        "suppression_max": config.suppression_max,
-        "section_number": config.services.index(service) + 1,
-    }
-
-
 def pull_edits(config, areas, services, keys, console: Console) -> None:
     """Bring analysts' edits in the executed notebooks back into the narrative store."""
     report = pull(config.outputs_dir, config.narratives_dir, config.quarter.id, areas, services,
@@ -137,85 +115,15 @@ def prepared(config, inputs, command: str, console: Console):
         yield stage
 
 
-def _jobs(config, inputs, folder: Path, prov, area_names, live: Path, timeout) -> list[Job]:
-    private = private_text(config) if config.publication == "public" else ()
-    jobs = []
-    for area in inputs.areas:
-        frame = assemble.page(config, prov, area_names.get(area, area))
-        shown = [
-            s
-            for s in config.services
-            if s in inputs.services or (live / area / f"{s}.html").is_file()
-        ]
-        for service in inputs.services:
-            at = shown.index(service)
-            before = shown[at - 1] if at > 0 else None
-            after = shown[at + 1] if at + 1 < len(shown) else None
-            jobs.append(
-                Job(
-                    area=area,
-                    service=service,
-                    notebook=config.notebooks_dir / f"{service}.ipynb",
-                    parameters=parameters_for(config, area, service),
-                    out_dir=folder / area,
-                    heading=assemble.service_heading(config, service),
-                    page=frame,
-                    publication=config.publication,
-                    narrative_path=store_path(
-                        config.narratives_dir, config.quarter.id, area, service
-                    ),  # fmt: skip
-                    private_text=private,
-                    previous=_link(config, before),
-                    following=_link(config, after),
-                    timeout=timeout,
-                )
-            )
-    return jobs
-
-
-def _link(config, service: str | None) -> dict | None:
-    if service is None:
-        return None
-    return {"href": f"{service}.html", "text": assemble.service_heading(config, service)}
-
-
-def _input_hashes(config, inputs) -> dict[str, str]:
-    paths = list(config.data_paths) + [config.path]
-    paths += [config.notebooks_dir / f"{s}.ipynb" for s in inputs.services]
-    paths += [
-        store_path(config.narratives_dir, config.quarter.id, a, s)
-        for a in inputs.areas
-        for s in inputs.services
-    ]
-    return file_hashes(paths, config.project_root)
-
-
-def _summary(statuses, seconds: float, workers: int, config, plan=None) -> str:
-    counts: dict[str, int] = {}
-    for status in statuses.values():
-        counts[status.label] = counts.get(status.label, 0) + 1
-    parts = ", ".join(f"{n} {label.lower()}" for label, n in counts.items())
-    mode = "public" if config.publication == "public" else "internal"
-    return (
-        f"{len(statuses)} sections ({parts}). {_plan_text(plan)}"
-        f"Ran in {seconds:.0f} s with {workers} "
-        f"worker{'s' if workers != 1 else ''}; {mode} build."
-    )
-
-
-def _plan_text(plan) -> str:
-    if not plan:
-        return ""
-    ran = sum(d.execute for d in plan.values())
-    return f"Executed {ran} notebook{'s' if ran != 1 else ''}, reused {len(plan) - ran}. "
-
-
 def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     """Run a quarter (see the module docstring); returns the outcome with its exit code."""
     if options.publication:
         config = replace(config, publication=options.publication)
     started, clock = datetime.now().astimezone(), time.perf_counter()
+    planned = len(options.areas or config.areas) * len(options.services or config.services)
+    workers = options.workers_for(planned)
     inputs = check_quarter(config, options.areas, options.services)  # before any worker starts
+    pool = _early_pool(config, options, workers)
     for problem in inputs.warnings:
         console.say(f"warning: {problem}")
     scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
@@ -227,12 +135,10 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
                                      options.override_publication_checks)  # fmt: skip
         for blocker in blockers:
             console.say(f"publication check overridden: {blocker}")
-    planned = len(options.areas or config.areas) * len(options.services or config.services)
-    workers = options.workers_for(planned)
     if options.cluster:  # Dask distributed; checked before anything is written
         pool = ClusterPool(options.cluster, preload=options.preload).start()
         workers = pool.size
-    else:
+    elif pool is None:
         pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
     try:
         keys = notebook_keys(config, inputs, parameters_for, assemble_private(config))
@@ -243,7 +149,11 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             pool.close()
             return RunOutcome(0, live)
         if not options.cluster:  # a cluster's workers are already there
-            pool.start(sum(d.execute for d in plan.values()))  # none when nothing executes
+            needed = sum(d.execute for d in plan.values())
+            if needed:
+                pool.start(needed)
+            else:
+                pool.close(graceful=False)  # an early worker that is not needed after all
         with prepared(config, inputs, "phreport run", console) as stage:
             outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
                                started, clock, workers, blockers, keys)  # fmt: skip
@@ -260,20 +170,25 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     previous = manifest.read(live / "manifest.json")
     plan = decide(keys, previous, live, options.force)  # again: the lock is held now
     area_names = dict(inputs.catalogue.areas)
-    hashes = _input_hashes(config, inputs)
+    hashes = input_hashes(config, inputs)
     commit = manifest.git_commit(config.project_root)
     prov = assemble.provenance(config, started, commit, hashes)
     with stage.building() as folder:
-        jobs = _jobs(config, inputs, folder, prov, area_names, live, options.timeout)
+        jobs = build_jobs(config, inputs, folder, prov, area_names, live, options.timeout)
         jobs = longest_first(jobs, previous)
         console.say(
             f"Running {len(jobs)} notebooks for {config.quarter.label} "
             f"({', '.join(inputs.areas)}) with {workers} workers."
         )
         progress = console.progress(len(jobs), decisions=plan)
+        review = (
+            Later(_review, config, inputs, scorecard) if config.publication != "public" else None
+        )
         try:
             if isinstance(scorecard, Later):
                 scorecard.start()  # while the workers run, the scorecard is worked out here
+            if review is not None:
+                review.start()  # and then the review list
             results = _run_plan(jobs, plan, pool, live, progress)
         finally:
             progress.close()
@@ -287,8 +202,8 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
                                private)  # fmt: skip
         seconds = time.perf_counter() - clock
         used = min(workers, sum(d.execute for d in plan.values()))
-        summary = _summary(after, seconds, used, config, plan)
-        review = review_list(config, inputs, scorecard) if config.publication != "public" else ()
+        summary = summary_line(after, seconds, used, config, plan)
+        review = review.result() if review is not None else ()
         assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]
         _write_log(folder, console, results, summary, config)
@@ -312,6 +227,29 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     return RunOutcome(1 if failed else 0, live, results, after)
 
 
+def _early_pool(config, options, workers: int):
+    """One worker started as soon as the inputs are valid, when the run will probably execute
+    a notebook (`likely_to_execute`), so its kernel warms up while the keys, the plan and the
+    narratives are worked out; all of them for a run with no outputs yet. None for
+    `--explain`, `--cluster` and public builds (refused, when they are, before any worker
+    starts)."""
+    if options.explain or options.cluster or config.publication == "public":
+        return None
+    previous = manifest.read(config.outputs_dir / config.quarter.id / "manifest.json")
+    services = options.services or config.services
+    if not likely_to_execute(config, services, previous, options.force):
+        return None
+    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
+    return pool.start(workers if not previous else 1)
+
+
+def _review(config, inputs, scorecard) -> list:
+    """The review list, once the scorecard (perhaps still being worked out) is ready."""
+    return review_list(
+        config, inputs, scorecard.result() if isinstance(scorecard, Later) else scorecard
+    )
+
+
 def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
     """Reuse what the plan reuses, hand the rest to the pool, and record a cache entry for
     each notebook that executed successfully."""
@@ -323,6 +261,7 @@ def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
             progress.update(results[-1])
     to_run = [job for job in jobs if plan[(job.area, job.service)].execute]
     executed = pool.run(to_run, progress.update)
+    pool.release()  # the workers shut their kernels down while the pages are assembled
     by_key = {result.key: result for result in executed}
     for job in to_run:
         result = by_key.get(job.key)

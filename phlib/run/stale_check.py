@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from phlib.display import views
+from phlib.display.window import window_values
 from phlib.errors import PhlibError
 from phlib.narratives import store as narratives
 from phlib.rules.quoted_figures import indicator_figures, stale_in
@@ -54,16 +54,19 @@ def _covered(coverage: dict, catalogue, service: str) -> dict[str, list[str]]:
     return keys
 
 
-def figures_by_indicator(catalogue, observations, quarter, area, indicators) -> dict:
-    """Indicator id -> every figure a commentary on it may quote for the quarter."""
-    index = headline_index(observations[observations["area"] == area])
+def figures_by_indicator(catalogue, observations, quarter, area, indicators, index=None) -> dict:
+    """Indicator id -> every figure a commentary on it may quote for the quarter.
+
+    `index` is the area's `headline_index`, when the caller has it already."""
+    if index is None:
+        index = headline_index(observations[observations["area"] == area])
     found = {}
     for indicator_id in indicators:
         ind = catalogue.indicator(indicator_id)
         series = index.get((ind.indicator_id, area, ind.frequency), [])
         summary = summarise_rows(ind, series, quarter, area)
-        frame = views.window(ind, observations, quarter, area, count=PERIODS)
-        values = list(frame["value"]) + [ind.target_value]  # the annual target as well
+        rows = {row["period"]: row for row in series}
+        values = window_values(ind, rows, quarter, count=PERIODS) + [ind.target_value]
         found[indicator_id] = indicator_figures(summary, ind.unit, values)
     return found
 
@@ -75,6 +78,7 @@ def stale_figures(config, inputs) -> list[StaleFigure]:
     catalogue, quarter = inputs.catalogue, config.quarter
     found = []
     for area in inputs.areas:
+        index = None  # the area's headline rows, found once for all its services
         for service in inputs.services:
             try:
                 path = narratives.store_path(config.narratives_dir, quarter.id, area, service)
@@ -86,7 +90,12 @@ def stale_figures(config, inputs) -> list[StaleFigure]:
             own = [i.indicator_id for i in catalogue.for_service(service)]
             covered = _covered(inputs.coverage.get(service, {}), catalogue, service)
             wanted = list(dict.fromkeys(own + [i for ids in covered.values() for i in ids]))
-            figures = figures_by_indicator(catalogue, inputs.observations, quarter, area, wanted)
+            if index is None:
+                observations = inputs.observations
+                index = headline_index(observations[observations["area"] == area])
+            figures = figures_by_indicator(
+                catalogue, inputs.observations, quarter, area, wanted, index
+            )
             shown = f"narratives/{quarter.id}/{area}/{service}.md"
             for key, section in doc.sections.items():
                 indicators = covered.get(key) or ([key] if key in figures else own)

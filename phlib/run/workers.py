@@ -179,6 +179,14 @@ class WorkerPool:
         self._workers[self._workers.index(worker)] = replacement
         dispatch(replacement)
 
+    def release(self) -> None:
+        """Tell the idle workers to stop, without waiting: they shut their kernels down while
+        the parent goes on; `close` then waits for them."""
+        for worker in self._workers:
+            if worker.job is None:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+
     def close(self, graceful: bool = True) -> None:
         """Stop the workers: idle ones finish cleanly, busy ones are terminated."""
         for worker in self._workers:
