@@ -39,7 +39,6 @@ area = "cambridgeshire"
 catalogue_path = "../data/catalogue.csv"
 areas_path = "../data/areas.csv"
 observation_paths = ["../data/observations.csv"]
-narratives_dir = "../narratives"
 publication = "internal"
 suppression_min = 1
 suppression_max = 4
@@ -431,7 +430,7 @@ def kernel_jobs(root: Path, tag: str) -> list:
         "catalogue_path": str(root / "data" / "catalogue.csv"),
         "areas_path": str(root / "data" / "areas.csv"),
         "observation_paths": [str(root / "data" / "observations.csv")],
-        "narratives_dir": str(root / "narratives"), "publication": "internal",
+        "publication": "internal",
         "suppression_min": 1, "suppression_max": 4, "section_number": 1,
     }  # fmt: skip
     return [
