@@ -148,12 +148,17 @@ def notebook_error(nb) -> str:
 def visible_notebook(nb, publication: str = "internal"):
     """A copy of `nb` holding only what a reader should see.
 
-    Drops cells tagged remove-cell, parameters or injected-parameters and code cells without
-    outputs; in public mode also drops error outputs, stderr and papermill's error banners.
+    Drops cells tagged remove-cell, parameters or injected-parameters, outputs that show
+    nothing (HTML of only white space, e.g. an "Other indicators" cell with none to show) and
+    code cells left without outputs; in public mode also drops error outputs, stderr and
+    papermill's error banners. (An empty cell still takes space: in print it can push a
+    blank page.)
 
     >>> from nbformat.v4 import new_notebook, new_code_cell, new_output
     >>> err = new_output("stream", name="stderr", text="/home/me/x.py: warning")
-    >>> nb = new_notebook(cells=[new_code_cell("1", outputs=[err]), new_code_cell("2")])
+    >>> blank = new_output("execute_result", data={"text/html": "\\n ", "text/plain": "''"})
+    >>> nb = new_notebook(cells=[new_code_cell("1", outputs=[err]), new_code_cell("2"),
+    ...                          new_code_cell("3", outputs=[blank])])
     >>> len(visible_notebook(nb).cells), len(visible_notebook(nb, "public").cells)
     (1, 0)
     """
@@ -167,6 +172,7 @@ def visible_notebook(nb, publication: str = "internal"):
         if cell.cell_type == "markdown" and is_narrative(cell):
             cell.source = shown_text(cell.source)
         if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not _shows_nothing(o)]
             if public:
                 cell.outputs = [o for o in cell.outputs if not _private_output(o)]
             if not cell.outputs:
@@ -174,6 +180,17 @@ def visible_notebook(nb, publication: str = "internal"):
         cells.append(cell)
     shown.cells = cells
     return shown
+
+
+def _shows_nothing(output) -> bool:
+    """A result whose richest form, HTML, is only white space (and which has no image)."""
+    if output.get("output_type") not in ("execute_result", "display_data"):
+        return False
+    data = output.get("data", {})
+    html = data.get("text/html")
+    if html is None or any(kind.startswith("image/") for kind in data):
+        return False
+    return not ("".join(html) if isinstance(html, list) else html).strip()
 
 
 def _private_output(output) -> bool:
