@@ -1,6 +1,7 @@
 """Loading observations: the tidy result, and every kind of problem reported in one pass."""
 
 import math
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -319,3 +320,36 @@ def test_reading_one_area_keeps_and_checks_only_its_rows(tmp_path, catalogue):
     assert "Month 13" in error_text(path, catalogue)
     with pytest.raises(ObservationsError):
         load_observations(path, catalogue, areas=["cambridgeshire"])
+
+
+def test_one_area_read_from_a_file_of_many_equals_the_whole_file_filtered(tmp_path):
+    """Rows of other areas are dropped as the CSV is read; what is kept is exactly what a
+    read of the whole file gives for that area (row numbers too), however the area is
+    written (key, name in any case and spacing, ONS code) and whatever the header's case."""
+    project = Path(__file__).resolve().parents[1]
+    real = load_catalogue(project / "data" / "catalogue.csv", project / "data" / "areas.csv")
+    header = "Indicator_ID,Area,Period,Breakdown,Value,Numerator,Denominator,Target,Note"
+    rows = [
+        "ss_quit_rate,peterborough,Q3 2022/23,,50.5,101,200,35,",
+        "ss_quit_rate,E10000003,Q3 2022/23,,54.9,110,200,35,",
+        "ss_quit_rate,  CAMBRIDGESHIRE ,Q2 2022/23,,60.4,121,200,35,",
+        ",,,,,,,,",
+        "ss_quit_rate,Peterborough,Q2 2022/23,,51.0,102,200,35,",
+        "ss_quit_rate,cambridgeshire,Q1 2022/23,,58.0,116,200,35,",
+    ]
+    path = write(tmp_path, rows, header=header)
+    whole = load_observations(path, real)
+    for area in ("cambridgeshire", "peterborough"):
+        one = load_observations(path, real, areas=[area])
+        expected = whole[whole["area"] == area].reset_index(drop=True)
+        pd.testing.assert_frame_equal(one.reset_index(drop=True), expected)
+    assert load_observations(path, real, areas=["cambridgeshire"])["source_row"].tolist() == [
+        3, 4, 7,
+    ]  # fmt: skip
+
+
+def test_a_file_without_an_area_column_still_says_so_when_one_area_is_read(tmp_path, catalogue):
+    path = write(tmp_path, ["sh_offered,Q3 2022/23,56.5"], header="indicator_id,period,value")
+    with pytest.raises(ObservationsError) as caught:
+        load_observations(path, catalogue, areas=["peterborough"])
+    assert "area" in str(caught.value)

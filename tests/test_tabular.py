@@ -307,3 +307,14 @@ def test_a_row_longer_than_the_header_is_reported(tmp_path):
         (2, "the row has 4 values but the header has 3")
     ]
     assert "double quotes" in problems[0].fix
+
+
+def test_keep_drops_other_rows_as_the_csv_is_read_and_keeps_row_numbers(tmp_path):
+    path = tmp_path / "obs.csv"
+    path.write_text("Report title\nID,Area,Value\na,north,1\nb,south,2\n\nc,north,3\n")
+    table = read_table(path, ["id", "area"], keep=("area", lambda text: text == "north"))
+    assert table.header_row == 2
+    assert table.frame.index.tolist() == [3, 6]
+    assert table.frame["ID"].tolist() == ["a", "c"]
+    unfiltered = read_table(path, ["id", "area"], keep=("region", lambda text: False))
+    assert unfiltered.frame.index.tolist() == [3, 4, 6]  # no such column: every row is kept
