@@ -353,3 +353,13 @@ def test_a_file_without_an_area_column_still_says_so_when_one_area_is_read(tmp_p
     with pytest.raises(ObservationsError) as caught:
         load_observations(path, catalogue, areas=["peterborough"])
     assert "area" in str(caught.value)
+
+
+def test_an_area_with_no_rows_reads_as_empty_but_an_empty_file_is_still_a_problem(
+    tmp_path, catalogue
+):
+    path = write(tmp_path, ["sh_offered,peterborough,Q3 2022/23,,56.5,113,200,90,"])
+    assert load_observations(path, catalogue, areas=["cambridgeshire"]).empty
+    empty = write(tmp_path, [], name="empty.csv")
+    with pytest.raises(ObservationsError, match="no data rows"):
+        load_observations(empty, catalogue, areas=["cambridgeshire"])

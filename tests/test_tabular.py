@@ -315,6 +315,6 @@ def test_keep_drops_other_rows_as_the_csv_is_read_and_keeps_row_numbers(tmp_path
     table = read_table(path, ["id", "area"], keep=("area", lambda text: text == "north"))
     assert table.header_row == 2
     assert table.frame.index.tolist() == [3, 6]
-    assert table.frame["ID"].tolist() == ["a", "c"]
+    assert table.frame["ID"].tolist() == ["a", "c"] and table.dropped == 1
     unfiltered = read_table(path, ["id", "area"], keep=("region", lambda text: False))
     assert unfiltered.frame.index.tolist() == [3, 4, 6]  # no such column: every row is kept

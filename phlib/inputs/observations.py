@@ -214,7 +214,7 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
             continue
         table, found = check_columns(table, REQUIRED, OPTIONAL)
         problems += found
-        if table.frame.empty:
+        if table.frame.empty and not table.dropped:  # not merely none of the chosen areas
             fix = "add one row per value under the header, or take the file out of the run"
             problems.append(Problem(table.file, "the file has no data rows", fix))
         if any(name not in table.columns for name in REQUIRED):

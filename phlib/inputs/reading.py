@@ -141,8 +141,8 @@ def _read_csv(path: Path, expected: set[str], keep=None) -> RawTable:
         for n, cells in rows.items()
         if header_row < n and len(cells) > width
     ]
-    if keep is not None:
-        rows = _kept(rows, header_row, keep)
-    table = build_table(file, rows, expected, extra_problems=too_long)
+    kept = rows if keep is None else _kept(rows, header_row, keep)
+    table = build_table(file, kept, expected, extra_problems=too_long)
     table.encoding = encoding
+    table.dropped = len(rows) - len(kept)
     return table

@@ -25,7 +25,8 @@ class RawTable:
     """A file read as text: header names as written, one row per non-blank data row.
 
     `frame` holds stripped strings ("" for blank) with the sheet row numbers as its index;
-    `letters` maps each column to its Excel column letter (xlsx only).
+    `letters` maps each column to its Excel column letter (xlsx only); `dropped` counts the
+    data rows left out as the file was read (`read_table(..., keep=...)`).
     """
 
     file: str
@@ -35,6 +36,7 @@ class RawTable:
     letters: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     sheet: str | None = None
+    dropped: int = 0
 
     @property
     def columns(self) -> list[str]:
