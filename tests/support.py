@@ -33,6 +33,7 @@ import pytest
 
 from phlib.cli import main
 from phlib.rules.period_parsing import parse_period
+from phlib.workbook import Workbook
 
 PROJECT = Path(__file__).resolve().parents[1]
 TESTS = PROJECT / "tests"
@@ -148,6 +149,26 @@ def toy_project(root: Path, services=("sexual_health", "stop_smoking"), broken=(
         "observations: [data/observations.csv]}\n"
     )
     return root
+
+
+# --- a Workbook on a folder of small inputs ---------------------------------------------------
+
+
+def open_workbook(inputs: Path, publication="internal", area="north", quarter=QUARTER, **extra):
+    """`Workbook.open` for the sexual health section on `inputs/catalogue.csv`, `areas.csv`
+    and `observations.csv` (a folder a test file builds), as section 3; `extra` keywords are
+    passed on as they are (a test of unknown ones gives them here)."""
+    return Workbook.open(
+        quarter,
+        area,
+        "sexual_health",
+        catalogue_path=str(inputs / "catalogue.csv"),
+        areas_path=str(inputs / "areas.csv"),
+        observation_paths=[str(inputs / "observations.csv")],
+        publication=publication,
+        section_number=3,
+        **extra,
+    )
 
 
 # --- the command line --------------------------------------------------------------------------

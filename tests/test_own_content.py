@@ -18,6 +18,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+import support
 from bs4 import BeautifulSoup
 
 from phlib.errors import ParameterError, UnknownNameError
@@ -75,20 +76,6 @@ def inputs(tmp_path_factory):
     return folder
 
 
-def open_workbook(inputs, publication="internal", **extra) -> Workbook:
-    return Workbook.open(
-        "2022-23-Q3",
-        "north",
-        "sexual_health",
-        catalogue_path=str(inputs / "catalogue.csv"),
-        areas_path=str(inputs / "areas.csv"),
-        observation_paths=[str(inputs / "observations.csv")],
-        publication=publication,
-        section_number=3,
-        **extra,
-    )
-
-
 def soup(block) -> BeautifulSoup:
     return BeautifulSoup(block._repr_html_(), "html.parser")
 
@@ -103,7 +90,7 @@ def own_line_chart(values=(40, 52, 47)):
 
 # -- wb.figure -------------------------------------------------------------------------------
 def test_own_figure_is_numbered_after_the_built_in_figures(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     built_in = soup(wb.card("visits")).find_all("figcaption")
     assert [c.get_text().split(":")[0] for c in built_in] == ["Figure 3.1", "Figure 3.2"]
     page = soup(wb.figure(own_line_chart(), "Referrals & visits by quarter"))
@@ -113,7 +100,7 @@ def test_own_figure_is_numbered_after_the_built_in_figures(inputs):
 
 
 def test_own_figure_alt_text_is_written_from_the_figure(inputs):
-    page = soup(open_workbook(inputs).figure(own_line_chart(), "Referrals by quarter"))
+    page = soup(support.open_workbook(inputs).figure(own_line_chart(), "Referrals by quarter"))
     alt = page.find("img")["alt"]
     assert alt.startswith("Line chart of Referrals by quarter: Referrals by Quarter, Q1 to Q3.")
     assert "Referrals 47 in Q3, down from 52 in Q2." in alt
@@ -121,7 +108,7 @@ def test_own_figure_alt_text_is_written_from_the_figure(inputs):
 
 
 def test_own_figure_keeps_given_alt_text_and_has_a_data_table(inputs):
-    page = soup(open_workbook(inputs).figure(own_line_chart(), "Referrals", alt="Falling."))
+    page = soup(support.open_workbook(inputs).figure(own_line_chart(), "Referrals", alt="Falling."))
     assert page.find("img")["alt"] == "Falling."
     table = page.find("table", class_="data-table")
     assert [th.get_text() for th in table.find("thead").find_all("th")] == [
@@ -134,7 +121,7 @@ def test_own_figure_keeps_given_alt_text_and_has_a_data_table(inputs):
 def test_own_figure_is_closed_and_axes_are_accepted(inputs):
     fig = own_line_chart()
     number = fig.number
-    open_workbook(inputs).figure(fig.axes[0], "Referrals")
+    support.open_workbook(inputs).figure(fig.axes[0], "Referrals")
     assert not plt.fignum_exists(number)
 
 
@@ -142,14 +129,14 @@ def test_own_bar_chart_alt_text_names_each_bar_and_reference_line(inputs):
     fig, ax = plt.subplots()
     ax.bar(["Ely", "March", "Wisbech"], [46, float("nan"), 103], label="Checks")
     ax.axhline(60, label="Target")
-    alt = soup(open_workbook(inputs).figure(fig, "Checks by district")).find("img")["alt"]
+    alt = soup(support.open_workbook(inputs).figure(fig, "Checks by district")).find("img")["alt"]
     assert alt.startswith("Bar chart of Checks by district, Ely to Wisbech.")
     assert "Checks: Ely 46, March N/A and Wisbech 103." in alt  # a gap, never 0
     assert "Target at 60." in alt
 
 
 def test_own_figure_needs_a_figure_and_a_title(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     with pytest.raises(TypeError, match="needs a matplotlib Figure"):
         wb.figure([1, 2, 3], "Referrals")
     fig = own_line_chart()
@@ -160,7 +147,7 @@ def test_own_figure_needs_a_figure_and_a_title(inputs):
 
 # -- wb.table --------------------------------------------------------------------------------
 def test_own_table_is_numbered_after_the_built_in_tables_and_escaped(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     caption = soup(wb.kpi_table(["visits"], "Visits")).find("caption").get_text()
     assert caption == "Table 3.1: Visits"
     frame = pd.DataFrame({"District": ["Ely", "<b>March</b>"], "Checks": [1234.5, None]})
@@ -176,13 +163,13 @@ def test_own_table_is_numbered_after_the_built_in_tables_and_escaped(inputs):
 
 def test_own_table_shows_a_named_index_as_its_first_column(inputs):
     frame = pd.DataFrame({"Checks": [3, 4]}, index=pd.Index(["Ely", "March"], name="District"))
-    page = soup(open_workbook(inputs).table(frame, "Checks"))
+    page = soup(support.open_workbook(inputs).table(frame, "Checks"))
     assert [th.get_text() for th in page.find("thead").find_all("th")] == ["District", "Checks"]
 
 
 # -- wb.data ---------------------------------------------------------------------------------
 def test_data_internal_shows_every_figure_up_to_the_quarter(inputs):
-    data = open_workbook(inputs).data("clinics")
+    data = support.open_workbook(inputs).data("clinics")
     headline = data[data["breakdown"] == ""]
     assert headline["period"].tolist()[-1] == "2022-23-Q3"  # Q4 is after the quarter
     assert headline["label"].tolist()[-1] == "Q3 2022/23"
@@ -192,7 +179,7 @@ def test_data_internal_shows_every_figure_up_to_the_quarter(inputs):
 
 
 def test_data_public_suppresses_small_counts_and_what_would_reveal_them(inputs):
-    data = open_workbook(inputs, "public").data("clinics")
+    data = support.open_workbook(inputs, "public").data("clinics")
     by = data.set_index(["period", "breakdown"])
     assert math.isnan(by.loc[("2022-23-Q1", ""), "value"])  # 2: small, a gap and never 0
     assert by.loc[("2022-23-Q1", ""), "status"] == "suppressed"
@@ -207,7 +194,7 @@ def test_data_public_suppresses_small_counts_and_what_would_reveal_them(inputs):
 
 
 def test_data_public_suppresses_a_percent_with_a_small_numerator(inputs):
-    data = open_workbook(inputs, "public").data("uptake").set_index("period")
+    data = support.open_workbook(inputs, "public").data("uptake").set_index("period")
     row = data.loc["2022-23-Q2"]
     assert row["status"] == "suppressed"
     assert math.isnan(row["value"]) and math.isnan(row["numerator"])
@@ -216,9 +203,9 @@ def test_data_public_suppresses_a_percent_with_a_small_numerator(inputs):
 
 
 def test_data_public_withholds_a_restricted_indicator(inputs):
-    internal = open_workbook(inputs).data("secret")
+    internal = support.open_workbook(inputs).data("secret")
     assert internal["value"].tolist()[-1] == 21.25
-    public = open_workbook(inputs, "public").data("secret")
+    public = support.open_workbook(inputs, "public").data("secret")
     assert len(public) == len(internal)
     assert set(public["status"]) == {"withheld"}
     figures = ["value", "numerator", "denominator", "target", "stat_neighbour_mean"]
@@ -226,7 +213,7 @@ def test_data_public_withholds_a_restricted_indicator(inputs):
 
 
 def test_a_table_of_public_data_shows_markers_not_zero(inputs):
-    wb = open_workbook(inputs, "public")
+    wb = support.open_workbook(inputs, "public")
     data = wb.data("clinics")
     latest = data[(data["period"] == "2022-23-Q3") & (data["breakdown"] != "")]
     page = soup(wb.table(latest[["breakdown", "value"]], "Clinics by district"))
@@ -239,7 +226,7 @@ def test_a_table_of_public_data_shows_markers_not_zero(inputs):
 
 def test_data_unknown_id_names_it_and_suggests_close_ones(inputs):
     with pytest.raises(UnknownNameError) as error:
-        open_workbook(inputs).data("clinic")
+        support.open_workbook(inputs).data("clinic")
     message = str(error.value)
     assert "no indicator 'clinic' in the catalogue" in message
     assert "did you mean 'clinics'" in message
@@ -250,7 +237,7 @@ def test_data_unknown_id_names_it_and_suggests_close_ones(inputs):
 # -- notebook parameters ---------------------------------------------------------------------
 def test_unknown_notebook_parameter_is_an_error_naming_it_and_the_known_ones(inputs):
     with pytest.raises(ParameterError) as error:
-        open_workbook(inputs, suppresion_max=5, data_dir="../data")
+        support.open_workbook(inputs, suppresion_max=5, data_dir="../data")
     names = {p.message for p in error.value.problems}
     assert names == {
         "unknown notebook parameter 'suppresion_max'",

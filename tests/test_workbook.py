@@ -6,6 +6,7 @@ import csv
 import re
 
 import pytest
+import support
 from bs4 import BeautifulSoup
 
 from phlib.rules.period_parsing import months_between, quarters_between
@@ -121,25 +122,12 @@ def inputs(tmp_path_factory):
     return folder
 
 
-def open_workbook(inputs, publication="internal", area="north", quarter="2022-23-Q3"):
-    return Workbook.open(
-        quarter,
-        area,
-        "sexual_health",
-        catalogue_path=str(inputs / "catalogue.csv"),
-        areas_path=str(inputs / "areas.csv"),
-        observation_paths=[str(inputs / "observations.csv")],
-        publication=publication,
-        section_number=3,
-    )
-
-
 def soup(block):
     return BeautifulSoup(block._repr_html_(), "html.parser")
 
 
 def test_card_shows_values_rating_and_numbered_figures(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     page = soup(wb.card("visits"))
     text = page.get_text(" ")
     assert "Indicator 59: Visits within 14 days" in text
@@ -153,14 +141,14 @@ def test_card_shows_values_rating_and_numbered_figures(inputs):
 
 
 def test_figures_number_on_through_the_notebook(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     wb.card("visits")
     page = soup(wb.trajectory("insertions"))
     assert page.find("figcaption").get_text().startswith("Figure 3.4:")
 
 
 def test_kpi_table_has_threshold_then_the_quarters_months(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     page = soup(wb.kpi_table(["kpi_month"], "Access"))
     headers = [th.get_text() for th in page.find("thead").find_all("th")]
     assert headers == ["Measure", "Threshold", "Oct 2022", "Nov 2022", "Dec 2022"]
@@ -169,25 +157,25 @@ def test_kpi_table_has_threshold_then_the_quarters_months(inputs):
 
 
 def test_quarterly_kpi_table_shows_the_years_quarters_to_date(inputs):
-    page = soup(open_workbook(inputs).kpi_table(["visits"], "Visits"))
+    page = soup(support.open_workbook(inputs).kpi_table(["visits"], "Visits"))
     headers = [th.get_text() for th in page.find("thead").find_all("th")]
     assert headers == ["Measure", "Target", "Q1", "Q2", "Q3"]
 
 
 def test_annual_target_card_compares_year_to_date_with_pro_rata_target(inputs):
-    text = soup(open_workbook(inputs).card("checks")).get_text(" ")
+    text = soup(support.open_workbook(inputs).card("checks")).get_text(" ")
     # Q1-Q3 2022/23 are quarters 9-11: 3,300 + 3,400 + 3,500 = 10,200 against 15,000.
     assert "15,000" in text and "10,200" in text and "Red" in text
 
 
 def test_trajectory_chart_alt_text_states_the_cumulative_position(inputs):
-    alt = soup(open_workbook(inputs).trajectory("insertions")).find("img")["alt"]
+    alt = soup(support.open_workbook(inputs).trajectory("insertions")).find("img")["alt"]
     assert "cumulative" in alt.lower() and "Dec 2022" in alt
 
 
 def test_contracts_table_reads_delivering_of_sent_out(inputs):
     page = soup(
-        open_workbook(inputs).contracts(
+        support.open_workbook(inputs).contracts(
             {"Stop smoking": {"GP practices": "contract_gp"}}, "Contracts"
         )
     )
@@ -195,12 +183,12 @@ def test_contracts_table_reads_delivering_of_sent_out(inputs):
 
 
 def test_scorecard_lists_every_indicator_of_the_service(inputs):
-    page = soup(open_workbook(inputs).scorecard())
+    page = soup(support.open_workbook(inputs).scorecard())
     assert len(page.find("tbody").find_all("tr")) == len(CATALOGUE)
 
 
 def test_public_build_withholds_restricted_figures_everywhere(inputs):
-    wb = open_workbook(inputs, publication="public")
+    wb = support.open_workbook(inputs, publication="public")
     html = wb.card("secret")._repr_html_() + wb.scorecard()._repr_html_()
     html += wb.kpi_table(["secret"], "Restricted")._repr_html_()
     assert "21.25" not in html and "21.3" not in html
@@ -209,12 +197,12 @@ def test_public_build_withholds_restricted_figures_everywhere(inputs):
     kpi = soup(wb.kpi_table(["secret"], "Restricted"))
     cells = [td.get_text(strip=True) for td in kpi.find("tbody").find_all("td")]
     assert cells and set(cells) == {"Not published"}
-    internal = open_workbook(inputs).card("secret")._repr_html_()
+    internal = support.open_workbook(inputs).card("secret")._repr_html_()
     assert "21.25%" in internal and "Not for publication" in internal
 
 
 def test_public_build_suppresses_small_counts_and_never_shows_zero(inputs):
-    wb = open_workbook(inputs, publication="public")
+    wb = support.open_workbook(inputs, publication="public")
     card = soup(wb.card("small"))
     cells = [td.get_text(" ", strip=True) for td in card.find_all("td")]
     assert "*" in cells
@@ -222,13 +210,13 @@ def test_public_build_suppresses_small_counts_and_never_shows_zero(inputs):
     assert "0" not in cells
     for img in card.find_all("img"):
         assert "3 in" not in img["alt"]
-    other = soup(open_workbook(inputs, publication="public", area="south").card("small"))
+    other = soup(support.open_workbook(inputs, publication="public", area="south").card("small"))
     assert "12" in other.get_text(" ")
 
 
 def test_unknown_area_or_service_is_refused_with_a_hint(inputs):
     with pytest.raises(KeyError, match="north"):
-        open_workbook(inputs, area="nroth")
+        support.open_workbook(inputs, area="nroth")
     with pytest.raises(KeyError, match="sexual_health"):
         Workbook.open(
             "2022-23-Q3",
@@ -240,7 +228,7 @@ def test_unknown_area_or_service_is_refused_with_a_hint(inputs):
 
 
 def test_trajectory_and_card_use_the_annual_target_given_in_the_data(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     table = soup(wb.trajectory("plan")).find("table")
     rows = {
         r.find("th").get_text(): [td.get_text() for td in r.find_all("td")]
@@ -251,7 +239,7 @@ def test_trajectory_and_card_use_the_annual_target_given_in_the_data(inputs):
 
 
 def test_kpi_table_does_not_rate_periods_against_a_full_year_target(inputs):
-    page = soup(open_workbook(inputs).kpi_table(["plan"], "Plan"))
+    page = soup(support.open_workbook(inputs).kpi_table(["plan"], "Plan"))
     assert "Red" not in page.get_text() and "4,200" in page.get_text()
 
 
@@ -262,7 +250,7 @@ def headline_text(block) -> list[str]:
 
 
 def test_trajectory_contracts_and_scorecard_have_a_generated_headline_first(inputs):
-    wb = open_workbook(inputs)
+    wb = support.open_workbook(inputs)
     for block in (
         wb.trajectory("insertions"),
         wb.contracts({"Stop smoking": {"GP practices": "contract_gp"}}, "Contracts"),
@@ -281,7 +269,7 @@ def test_trajectory_contracts_and_scorecard_have_a_generated_headline_first(inpu
 
 
 def test_scorecard_shows_variation_and_assurance_as_words_with_symbols(inputs):
-    page = soup(open_workbook(inputs).scorecard())
+    page = soup(support.open_workbook(inputs).scorecard())
     heads = [th.get_text() for th in page.find("thead").find_all("th")]
     assert heads[-2:] == ["Variation", "Assurance"]
     row = page.find("tr", id="sc-kpi_month")
@@ -295,9 +283,9 @@ def test_scorecard_shows_variation_and_assurance_as_words_with_symbols(inputs):
 
 
 def test_a_trajectory_of_suppressed_counts_has_no_headline_in_a_public_build(inputs):
-    internal = headline_text(open_workbook(inputs).trajectory("small"))
+    internal = headline_text(support.open_workbook(inputs).trajectory("small"))
     assert internal == [
         "Rare events reached 9 in 2022/23 up to Q3 2022/23; no target is set for the year."
     ]
-    public = open_workbook(inputs, publication="public").trajectory("small")
+    public = support.open_workbook(inputs, publication="public").trajectory("small")
     assert headline_text(public) == [] and "<img" in public.html
