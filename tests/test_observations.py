@@ -363,3 +363,16 @@ def test_an_area_with_no_rows_reads_as_empty_but_an_empty_file_is_still_a_proble
     empty = write(tmp_path, [], name="empty.csv")
     with pytest.raises(ObservationsError, match="no data rows"):
         load_observations(empty, catalogue, areas=["cambridgeshire"])
+
+
+def test_one_area_read_from_a_workbook_keeps_only_its_rows_with_their_numbers(tmp_path, catalogue):
+    path = write_xlsx(tmp_path / "obs.xlsx", [
+        HEADER.split(","),
+        ["sh_offered", "peterborough", "Q3 2022/23", "", 56.5, 113, 200, 90, ""],
+        ["ss_quits", "cambridgeshire", "Month 13", "", -2, "", "", "", ""],  # bad, not ours
+        ["sh_offered", "peterborough", "Q2 2022/23", "", 55.0, 110, 200, 90, ""],
+    ])  # fmt: skip
+    one = load_observations(path, catalogue, areas=["peterborough"])
+    assert one["source_row"].tolist() == [2, 4] and set(one["area"]) == {"peterborough"}
+    with pytest.raises(ObservationsError, match="Month 13"):
+        load_observations(path, catalogue, areas=["cambridgeshire"])

@@ -24,7 +24,6 @@ what is wrong and how to fix it. A blank value on its own means "not available" 
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from functools import lru_cache, partial
 
 import pandas as pd
@@ -189,7 +188,7 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
     `ObservationsError` listing every problem in every file. With `areas` (keys), only the
     rows of those areas are checked and kept: a notebook for one area, whose run has already
     checked every row, builds and checks only its own rows (the others are dropped as each
-    CSV file is read), whether the files hold 2 areas or 150.
+    file is read), whether the files hold 2 areas or 150.
     """
     units = catalogue.indicators["unit"].to_dict()
     lookup = area_lookup(catalogue.areas, catalogue.area_codes)
@@ -197,7 +196,8 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
     records: list[dict] = []
     seen: dict[tuple, tuple[str, int]] = {}
     wanted = None
-    if areas is not None:  # rows of other areas are dropped as the file is read
+    if areas is not None:  # rows of other areas are dropped as each file is read, compared
+        # as keys however a row writes its area (key, name, ONS code)
 
         def _ours(text: str) -> bool:
             return lookup.get(" ".join(text.split()).lower(), text) in chosen
@@ -219,9 +219,6 @@ def load_observations(path_or_paths, catalogue, areas=None) -> pd.DataFrame:
             problems.append(Problem(table.file, "the file has no data rows", fix))
         if any(name not in table.columns for name in REQUIRED):
             continue  # the missing column is reported; row checks would only repeat it
-        if areas is not None:  # compared as keys, however each row writes its area
-            keys = table.frame["area"].map(lambda a: lookup.get(" ".join(a.split()).lower(), a))
-            table = replace(table, frame=table.frame[keys.isin(list(areas))])
         columns = [table.frame[name].tolist() for name in table.columns]
         first_record = len(records)
         for number, values in zip(table.frame.index, zip(*columns, strict=True), strict=True):

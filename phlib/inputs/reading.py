@@ -45,9 +45,9 @@ def read_table(path, expected=(), sheet: str | None = None, keep=None) -> RawTab
 
     Title rows above the header and blank rows are skipped; trailing blank columns ignored.
     Problems with the file itself are returned in `.problems` rather than raised.
-    `keep=(column, wanted)` keeps only the CSV data rows whose cell in that column (its header
-    read as snake_case) passes `wanted(text)`, before the table is built: a notebook reading
-    its own area from a file of 150 areas then pays for its rows only. Rows keep their numbers.
+    `keep=(column, wanted)` keeps only the data rows whose cell in that column (its header
+    read as snake_case) passes `wanted(text)`, before the table is built (`build_table`): a
+    notebook reading its own area from a file of 150 areas then pays for its rows only.
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
@@ -63,7 +63,7 @@ def read_table(path, expected=(), sheet: str | None = None, keep=None) -> RawTab
         return empty_table(file, "the file does not exist", "check the path and the file name")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        return read_sheet(path, expected, sheet)
+        return read_sheet(path, expected, sheet, keep)
     if suffix == ".xls":
         return empty_table(
             file, "old-style .xls workbooks cannot be read", "save it as .xlsx or CSV"
@@ -102,20 +102,6 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=lambda d: (unquoted.count(d), d == ","))
 
 
-def _kept(rows: dict[int, list[str]], header_row: int, keep) -> dict[int, list[str]]:
-    """`rows` without the data rows that `keep=(column, wanted)` leaves out (all of them kept
-    when the header has no such column: the missing column is reported later)."""
-    column, wanted = keep
-    header = [snake_case(cell) for cell in rows.get(header_row, [])]
-    if column not in header:
-        return rows
-    at = header.index(column)
-    return {
-        n: cells for n, cells in rows.items()
-        if n <= header_row or not any(cells) or wanted(cells[at] if at < len(cells) else "")
-    }  # fmt: skip
-
-
 def _read_csv(path: Path, expected: set[str], keep=None) -> RawTable:
     file = str(path)
     data = path.read_bytes()
@@ -141,8 +127,6 @@ def _read_csv(path: Path, expected: set[str], keep=None) -> RawTable:
         for n, cells in rows.items()
         if header_row < n and len(cells) > width
     ]
-    kept = rows if keep is None else _kept(rows, header_row, keep)
-    table = build_table(file, kept, expected, extra_problems=too_long)
+    table = build_table(file, rows, expected, extra_problems=too_long, keep=keep)
     table.encoding = encoding
-    table.dropped = len(rows) - len(kept)
     return table

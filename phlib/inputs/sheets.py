@@ -109,7 +109,7 @@ def _merges(ws, rows, header_row, file) -> list[Problem]:
     return problems
 
 
-def read_sheet(path, expected=(), sheet: str | None = None) -> RawTable:
+def read_sheet(path, expected=(), sheet: str | None = None, keep=None) -> RawTable:
     """Read the worksheet `sheet`, or the first visible sheet whose header fits `expected`.
 
     Prefer `phlib.inputs.reading.read_table`, which also reads CSV files.
@@ -139,7 +139,7 @@ def read_sheet(path, expected=(), sheet: str | None = None) -> RawTable:
     from openpyxl.utils import get_column_letter  # with openpyxl, only for Excel files
 
     problems = _merges(ws, rows, header_row, file)
-    table = build_table(file, rows, expected, lambda i: get_column_letter(i + 1), problems)
+    table = build_table(file, rows, expected, lambda i: get_column_letter(i + 1), problems, keep)
     table.sheet = ws.title
     wb.close()
     return table

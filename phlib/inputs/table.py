@@ -86,10 +86,22 @@ def find_header(rows: dict[int, list[str]], expected: set[str]) -> int | None:
     return next(n for n in filled if scores[n] == best) if best else filled[0]
 
 
-def build_table(file, rows, expected, letter=None, extra_problems=()) -> RawTable:
+def _kept(data: dict[int, list[str]], header: list[str], keep) -> dict[int, list[str]]:
+    """The data rows that `keep=(column, wanted)` keeps (all of them when the header has no
+    such column: the missing column is reported later)."""
+    column, wanted = keep
+    names = [snake_case(cell) for cell in header]
+    if column not in names:
+        return data
+    at = names.index(column)
+    return {n: cells for n, cells in data.items() if wanted(cells[at] if at < len(cells) else "")}
+
+
+def build_table(file, rows, expected, letter=None, extra_problems=(), keep=None) -> RawTable:
     """Turn numbered rows of text cells into a `RawTable` (used for CSV and Excel alike).
 
-    `letter(i)` names the column at position `i` (0-based) for Excel references.
+    `letter(i)` names the column at position `i` (0-based) for Excel references; `keep` is
+    `read_table`'s (rows left out are counted in `.dropped`; rows keep their numbers).
     """
     problems = list(extra_problems)
     header_row = find_header(rows, expected)
@@ -97,6 +109,10 @@ def build_table(file, rows, expected, letter=None, extra_problems=()) -> RawTabl
         return empty_table(file, "the file is empty", "export the data again, with its header row")
     header = rows[header_row]
     data = {n: cells for n, cells in rows.items() if n > header_row and any(cells)}
+    dropped = 0
+    if keep is not None:
+        kept = _kept(data, header, keep)
+        data, dropped = kept, len(data) - len(kept)
     width = max([len(header)] + [len(c) for c in data.values()])
     keep: list[int] = []
     seen: dict[str, int] = {}
@@ -122,7 +138,7 @@ def build_table(file, rows, expected, letter=None, extra_problems=()) -> RawTabl
     records = [[cells[i] if i < len(cells) else "" for i in keep] for cells in data.values()]
     frame = pd.DataFrame(records, columns=names, index=pd.Index(list(data), name="row"), dtype=str)
     letters = {header[i]: letter(i) for i in keep} if letter else {}
-    return RawTable(file, frame, header_row, problems, letters)
+    return RawTable(file, frame, header_row, problems, letters, dropped=dropped)
 
 
 def formula_error(text: str) -> str | None:
