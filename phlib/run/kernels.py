@@ -30,6 +30,8 @@ from pathlib import Path
 # then with "partially initialized module 'jupyter_client.manager'".
 from jupyter_client.manager import AsyncKernelManager
 
+from phlib.run.zygote import ForkedKernelManager, Zygote, interpreter
+
 #: Imports a waiting kernel runs before its notebook arrives, so a notebook pays only for its
 #: own work. They only fill module caches (`sys.modules`): no name is defined in the
 #: notebook's namespace and the execution count stays at zero, so the outputs are the same as
@@ -57,6 +59,7 @@ class KernelPool:
         kernel_name: str = "python3",
         work_dir=None,
         startup_timeout: float = 180,  # a loaded machine can take a minute to start one
+        fork: bool = True,
     ):
         self.cwd, self.preload, self.kernel_name = str(cwd), preload, kernel_name
         self.work_dir = Path(work_dir) if work_dir else None
@@ -66,6 +69,10 @@ class KernelPool:
         self._result: tuple | None = None
         self._live: list = []
         self._lock = threading.Lock()
+        # With a preload, kernels are forked from a zygote that has run it (see
+        # phlib.run.zygote); without one, each kernel is a fresh interpreter.
+        python = interpreter(kernel_name) if preload.strip() and fork else None
+        self.zygote = Zygote(preload, self.cwd, python) if python else None
 
     @property
     def pending(self) -> bool:
@@ -100,7 +107,11 @@ class KernelPool:
 
     async def _start_async(self):
         self.started += 1
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        if self.zygote is not None:
+            km = ForkedKernelManager(kernel_name=self.kernel_name)
+            km.zygote = self.zygote
+        else:
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
         log = subprocess.DEVNULL
         if self.work_dir is not None:
             self.work_dir.mkdir(parents=True, exist_ok=True)
@@ -123,7 +134,7 @@ class KernelPool:
         client.start_channels()
         try:
             await client.wait_for_ready(timeout=self.startup_timeout)
-            if self.preload.strip():
+            if self.preload.strip() and self.zygote is None:
                 msg_id = client.execute(self.preload, silent=True, store_history=False)
                 while True:
                     reply = await client.get_shell_msg(timeout=self.startup_timeout)
@@ -143,11 +154,13 @@ class KernelPool:
                 self._live.remove(km)
 
     def close(self) -> None:
-        """Shut down the spare kernel, if any, and every kernel still tracked."""
+        """Shut down the spare kernel, if any, every kernel still tracked, and the zygote."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         self.kill_all()
+        if self.zygote is not None:
+            self.zygote.close()
 
     def kill_all(self) -> None:
         """Kill every kernel this pool started that may still be running."""

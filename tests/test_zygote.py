@@ -1,0 +1,141 @@
+"""Kernels forked from a zygote: preloaded, in their own session, gone when the zygote goes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from phlib.run.kernels import KernelPool
+from phlib.run.kernels import kill as kill_kernel
+from phlib.run.zygote import ForkedKernelManager, ForkedProcess, interpreter
+
+PROBE = (
+    "import os, sys\n"
+    "print(repr(('fractions' in sys.modules, os.getpgid(0) == os.getpid(), os.getppid(),"
+    " os.getcwd(), os.environ.get('PROBE_VALUE'))))"
+)
+
+
+def run_code(km, code: str) -> tuple[int, str]:
+    """Execute `code` on the kernel `km`; its execution count and printed text."""
+
+    async def go():
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            msg_id = client.execute(code)
+            text, count = [], None
+            while True:
+                msg = await client.get_iopub_msg(timeout=60)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    text.append(msg["content"]["text"])
+                if msg["msg_type"] == "execute_input":
+                    count = msg["content"]["execution_count"]
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    return count, "".join(text).strip()
+        finally:
+            client.stop_channels()
+
+    return asyncio.run(go())
+
+
+def kill(km) -> None:
+    """Kill the kernel and close its manager's messaging context."""
+    kill_kernel(km)
+    km.context.destroy(linger=0)
+
+
+def gone(pid: int, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return True  # exited; its parent has not collected it yet
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def forked(tmp_path, monkeypatch):
+    """A kernel pool whose preload imports `fractions` (nothing else loads it)."""
+    monkeypatch.setenv("PROBE_VALUE", "from-the-worker")
+    pool = KernelPool(cwd=tmp_path, preload="import fractions")
+    yield pool
+    pool.close()
+
+
+def test_a_forked_kernel_starts_with_the_preload_in_its_own_session_and_folder(forked, tmp_path):
+    assert forked.zygote is not None
+    km = forked.take()
+    try:
+        assert isinstance(km, ForkedKernelManager)
+        count, text = run_code(km, PROBE)
+        assert count == 1, "the preload does not count as a cell"
+        preloaded, own_group, parent, cwd, value = eval(text)
+        assert preloaded, "the zygote's preload is not in the forked kernel"
+        assert own_group, "the kernel does not lead its own process group"
+        assert parent == forked.zygote.process.pid
+        assert cwd == str(tmp_path)
+        assert value == "from-the-worker", "the kernel did not get the worker's environment"
+    finally:
+        kill(km)
+
+
+def test_kernels_stop_when_the_zygote_stops(forked):
+    km = forked.take()
+    pid = km.provisioner.pid
+    assert run_code(km, "print(1)")[1] == "1"
+    forked.zygote.close()
+    assert gone(pid), "a forked kernel outlived its zygote"
+    forked.forget(km)
+    km.context.destroy(linger=0)
+
+
+def test_a_killed_forked_kernel_is_seen_as_finished(forked):
+    km = forked.take()
+    process = km.provisioner.process
+    assert process.poll() is None
+    kill(km)
+    assert process.wait(timeout=10) is not None
+    forked.forget(km)
+
+
+def test_without_a_preload_each_kernel_is_a_fresh_interpreter(tmp_path):
+    pool = KernelPool(cwd=tmp_path, preload="")
+    try:
+        assert pool.zygote is None
+        km = pool.take()
+        count, text = run_code(km, PROBE)
+        assert eval(text)[0] is False and eval(text)[2] == os.getpid()
+        kill(km)
+    finally:
+        pool.close()
+
+
+def test_only_ipykernel_kernels_are_forked():
+    assert interpreter("python3")[0] == sys.executable
+    assert interpreter("no-such-kernel") is None
+
+
+def test_forked_process_follows_a_process_that_is_not_its_child():
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    handle = ForkedProcess(sleeper.pid)
+    assert handle.poll() is None
+    with pytest.raises(subprocess.TimeoutExpired):
+        handle.wait(timeout=0.2)
+    handle.send_signal(signal.SIGKILL)
+    sleeper.wait(5)
+    assert handle.wait(timeout=5) == 0 and handle.poll() == 0
