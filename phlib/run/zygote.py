@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -32,7 +33,9 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 
 #: The matplotlib backend ipykernel selects when none is set; set before the preload imports
@@ -101,8 +104,6 @@ class ForkedProcess:
 def interpreter(kernel_name: str) -> list[str] | None:
     """The interpreter and its options a kernel of `kernel_name` starts with, or None if that
     kernel is not an ipykernel (which a zygote cannot stand in for)."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
     try:
         argv = list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
     except Exception:
@@ -219,12 +220,8 @@ def _become_kernel(request: dict) -> None:
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:
-        import traceback
-
         traceback.print_exc()
     finally:
-        import atexit
-
         with contextlib.suppress(BaseException):
             atexit._run_exitfuncs()
             sys.stdout.flush()
