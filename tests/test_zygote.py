@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from phlib.run.kernels import KernelPool
+from phlib.run.kernels import KernelPool, KernelStartError
 from phlib.run.kernels import kill as kill_kernel
 from phlib.run.zygote import ForkedKernelManager, ForkedProcess, interpreter
 
@@ -139,3 +140,24 @@ def test_forked_process_follows_a_process_that_is_not_its_child():
     handle.send_signal(signal.SIGKILL)
     sleeper.wait(5)
     assert handle.wait(timeout=5) == 0 and handle.poll() == 0
+
+
+def test_a_kernel_that_dies_while_starting_is_tried_again_then_reported_with_its_words(
+    tmp_path, monkeypatch
+):
+    spec = tmp_path / "kernels" / "kernels" / "dies-at-once"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", "import sys; sys.stderr.write('no port for me\\n'); sys.exit(3)"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv + ["{connection_file}"], "display_name": "x", "language": "x"})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "kernels"))
+    pool = KernelPool(cwd=tmp_path, preload="import fractions", kernel_name="dies-at-once")
+    try:
+        assert pool.zygote is None, "only ipykernel kernels are forked"
+        with pytest.raises(KernelStartError) as caught:
+            pool.take()
+        assert "the kernel said: no port for me" in str(caught.value)
+        assert pool.started == 2, "a kernel that dies at start is tried once more"
+    finally:
+        pool.close()

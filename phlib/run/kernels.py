@@ -22,6 +22,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -106,30 +107,53 @@ class KernelPool:
             self._result = (None, error)
 
     async def _start_async(self):
+        """Start a kernel; a kernel that dies while starting (a port taken by another process
+        in the meantime, say) is replaced once before the error is reported, with the end of
+        what the kernel printed."""
+        try:
+            return await self._start_once()
+        except KernelStartError:
+            return await self._start_once()
+
+    async def _start_once(self):
         self.started += 1
         if self.zygote is not None:
             km = ForkedKernelManager(kernel_name=self.kernel_name)
             km.zygote = self.zygote
         else:
             km = AsyncKernelManager(kernel_name=self.kernel_name)
-        log = subprocess.DEVNULL
         if self.work_dir is not None:
             self.work_dir.mkdir(parents=True, exist_ok=True)
             name = f"kernel-{os.getpid()}-{self.started}"
             km.connection_file = str(self.work_dir / f"{name}.json")
-            log = open(self.work_dir / f"{name}.log", "ab")  # noqa: SIM115 (kept by the kernel)
+            path, keep = self.work_dir / f"{name}.log", True
+        else:  # only read if the kernel fails to start
+            handle, name = tempfile.mkstemp(prefix="phreport-kernel-", suffix=".log")
+            os.close(handle)
+            path, keep = Path(name), False
         try:
-            await km.start_kernel(
-                cwd=self.cwd,
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                extra_arguments=["--HistoryManager.hist_file=:memory:"],
-            )
+            with open(path, "ab") as log:
+                await km.start_kernel(
+                    cwd=self.cwd,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                )
+            with self._lock:
+                self._live.append(km)
+            await self._wait_ready(km)
+        except Exception as error:
+            kill(km)
+            self.forget(km)
+            with contextlib.suppress(Exception):
+                await km.cleanup_resources()  # its sockets and messaging context
+            raise KernelStartError(f"{error}{_last_lines(path)}") from error
         finally:
-            if log is not subprocess.DEVNULL:
-                log.close()
-        with self._lock:
-            self._live.append(km)
+            if not keep:
+                path.unlink(missing_ok=True)  # the kernel keeps writing to its open copy
+        return km
+
+    async def _wait_ready(self, km) -> None:
         client = km.client()
         client.start_channels()
         try:
@@ -140,12 +164,8 @@ class KernelPool:
                     reply = await client.get_shell_msg(timeout=self.startup_timeout)
                     if reply["parent_header"].get("msg_id") == msg_id:
                         break
-        except Exception:
-            kill(km)
-            raise
         finally:
             client.stop_channels()
-        return km
 
     def forget(self, km) -> None:
         """Stop tracking a kernel that has been shut down."""
@@ -168,6 +188,16 @@ class KernelPool:
             live, self._live = self._live, []
         for km in live:
             kill(km)
+
+
+def _last_lines(path: Path, count: int = 3) -> str:
+    """The kernel's last lines of error output, to add to the error it caused."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    lines = [line for line in lines if "running over TCP without encryption" not in line]
+    return ("; the kernel said: " + " | ".join(lines[-count:])) if lines else ""
 
 
 def kill(km) -> None:
