@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from phlib.run.kernels import KernelPool, KernelStartError
+from phlib.run.kernels import KernelPool, KernelStartError, preload_with_data
 from phlib.run.kernels import kill as kill_kernel
 from phlib.run.zygote import ForkedKernelManager, ForkedProcess, interpreter
 
@@ -159,5 +159,22 @@ def test_a_kernel_that_dies_while_starting_is_tried_again_then_reported_with_its
             pool.take()
         assert "the kernel said: no port for me" in str(caught.value)
         assert pool.started == 2, "a kernel that dies at start is tried once more"
+    finally:
+        pool.close()
+
+
+def test_the_data_files_are_parsed_once_in_the_zygote_and_found_by_every_kernel(tmp_path):
+    data = tmp_path / "observations.csv"
+    data.write_text("indicator_id,area,period,value\nsh_a,north,Q3 2022/23,56\n")
+    assert preload_with_data("", [data]) == "", "cold kernels stay cold"
+    preload = preload_with_data("import fractions", [data])
+    pool = KernelPool(cwd=tmp_path, preload=preload)
+    try:
+        probe = "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
+        for _ in range(2):
+            km = pool.take()
+            assert run_code(km, probe)[1] == repr([str(data.resolve())])
+            kill(km)
+            pool.forget(km)
     finally:
         pool.close()

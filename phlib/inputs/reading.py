@@ -39,6 +39,33 @@ from phlib.inputs.table import (
 
 _SAVE_UTF8 = "open it in Excel and use Save As > 'CSV UTF-8 (Comma delimited)'"
 
+#: CSV files parsed ahead of need (`preread`): path -> (the file's identity on disk, its
+#: numbered rows of cells, its encoding). Used only while the file is unchanged.
+_PARSED: dict[str, tuple[tuple, dict[int, list[str]], str]] = {}
+
+
+def _identity(path: Path) -> tuple:
+    found = path.stat()
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def preread(paths) -> None:
+    """Parse these CSV files now and keep their cells, so that `read_table` on a file that
+    has not changed since (same size, modification time and inode) skips parsing it.
+
+    phreport's kernel zygote (`phlib.run.zygote`) calls this for the quarter's observation
+    files: every kernel forked from it then finds them parsed, and a notebook reading its own
+    area from a file of 150 areas pays only for picking out its rows. Files that cannot be
+    read, or change while being read, are left to `read_table` to report.
+    """
+    for path in map(Path, paths):
+        if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"} or not path.is_file():
+            continue
+        before = _identity(path)
+        parsed = _parse_csv(path)
+        if not isinstance(parsed, RawTable) and _identity(path) == before:
+            _PARSED[str(path.resolve())] = (before, *parsed)
+
 
 def read_table(path, expected=(), sheet: str | None = None, keep=None) -> RawTable:
     """Read a CSV or .xlsx file; the header is the first row naming most `expected` columns.
@@ -102,7 +129,8 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=lambda d: (unquoted.count(d), d == ","))
 
 
-def _read_csv(path: Path, expected: set[str], keep=None) -> RawTable:
+def _parse_csv(path: Path) -> RawTable | tuple[dict[int, list[str]], str]:
+    """The file's numbered rows of cells and its encoding, or a table of its problem."""
     file = str(path)
     data = path.read_bytes()
     text, encoding, problem = _decode(data, file)
@@ -119,6 +147,19 @@ def _read_csv(path: Path, expected: set[str], keep=None) -> RawTable:
     except csv.Error as exc:
         fix = 'check the quotes on that line: a value with a quote in it is written "like ""this"""'
         return empty_table(file, f"the file is not valid CSV ({exc})", fix, row=len(rows) + 1)
+    return rows, encoding
+
+
+def _read_csv(path: Path, expected: set[str], keep=None) -> RawTable:
+    file = str(path)
+    cached = _PARSED.get(str(path.resolve())) if _PARSED else None
+    if cached is not None and cached[0] == _identity(path):
+        rows, encoding = cached[1], cached[2]
+    else:
+        parsed = _parse_csv(path)
+        if isinstance(parsed, RawTable):
+            return parsed
+        rows, encoding = parsed
     header_row = find_header(rows, expected) or 0
     width = len(rows.get(header_row, []))
     fix = 'put double quotes around values that hold a comma, e.g. "per 100,000"'

@@ -46,6 +46,16 @@ except Exception:
 DEFAULT_PRELOAD = HEAVY_PRELOAD
 
 
+def preload_with_data(preload: str | None, paths) -> str:
+    """`preload` (the default when None) followed by parsing the data files `paths` ahead of
+    need (`phlib.inputs.reading.preread`); an empty preload (cold kernels) stays empty."""
+    preload = DEFAULT_PRELOAD if preload is None else preload
+    if not preload.strip():
+        return preload
+    files = [str(path) for path in paths]
+    return f"{preload}\nimport phlib.inputs.reading\nphlib.inputs.reading.preread({files!r})\n"
+
+
 class KernelStartError(RuntimeError):
     """A kernel could not be started or did not answer in time."""
 

@@ -42,6 +42,7 @@ from phlib.run.job_list import (
     summary_line,
 )
 from phlib.run.jobs import longest_first
+from phlib.run.kernels import preload_with_data
 from phlib.run.keys import notebook_keys
 from phlib.run.lock import RunLock
 from phlib.run.plan import decide, explain
@@ -139,7 +140,7 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
         pool = ClusterPool(options.cluster, preload=options.preload).start()
         workers = pool.size
     elif pool is None:
-        pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
+        pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=_preload(config, options))
     try:
         keys = notebook_keys(config, inputs, parameters_for, assemble_private(config))
         live = config.outputs_dir / config.quarter.id
@@ -227,6 +228,13 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     return RunOutcome(1 if failed else 0, live, results, after)
 
 
+def _preload(config, options) -> str:
+    """What each worker's kernel zygote runs first: the imports, then the observation files
+    parsed once, so a notebook reading its area from them skips parsing (local workers share
+    this file system)."""
+    return preload_with_data(options.preload, config.observation_paths)
+
+
 def _early_pool(config, options, workers: int):
     """One worker started as soon as the inputs are valid, when the run will probably execute
     a notebook (`likely_to_execute`), so its kernel warms up while the keys, the plan and the
@@ -239,7 +247,7 @@ def _early_pool(config, options, workers: int):
     services = options.services or config.services
     if not likely_to_execute(config, services, previous, options.force):
         return None
-    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=options.preload)
+    pool = WorkerPool(workers, cwd=config.notebooks_dir, preload=_preload(config, options))
     return pool.start(workers if not previous else 1)
 
 
