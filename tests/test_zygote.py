@@ -178,3 +178,18 @@ def test_the_data_files_are_parsed_once_in_the_zygote_and_found_by_every_kernel(
             pool.forget(km)
     finally:
         pool.close()
+
+
+def test_data_files_named_later_are_parsed_for_the_kernels_forked_after(tmp_path):
+    data = tmp_path / "observations.csv"
+    data.write_text("indicator_id,area,period,value\nsh_a,north,Q3 2022/23,56\n")
+    pool = KernelPool(cwd=tmp_path, preload="import fractions")
+    try:
+        pool.preread([data])
+        km = pool.take()
+        probe = "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
+        assert run_code(km, probe)[1] == repr([str(data.resolve())])
+        kill(km)
+        pool.forget(km)
+    finally:
+        pool.close()

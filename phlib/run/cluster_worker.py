@@ -80,6 +80,7 @@ class WarmKernels:
         self.root = Path(tempfile.mkdtemp(prefix="phreport-worker-"))
         (self.root / "work").mkdir()
         self.kernels = KernelPool(cwd=self.root / "work", preload=self.preload)
+        self.preread: set[str] = set()
         threading.Thread(target=self._warm, name="phreport-warm", daemon=True).start()
 
     def _warm(self) -> None:
@@ -126,6 +127,10 @@ class WarmKernels:
             self.ready.wait()
             self.engine = self.engine or register_engine()
             mapping = self.inputs(bundle)
+            observations = [mapping[path] for path in job.parameters.get("observation_paths", [])]
+            if any(path not in self.preread for path in observations):
+                self.preread.update(observations)  # the kernels after the spare one find
+                self.kernels.preread(observations)  # these files parsed already
             place = self.root / "jobs" / uuid.uuid4().hex
             out = place / "out"
             out.mkdir(parents=True)

@@ -177,6 +177,11 @@ class KernelPool:
         finally:
             client.stop_channels()
 
+    def preread(self, paths) -> None:
+        """Parse these data files in the zygote, for the kernels forked after this."""
+        if self.zygote is not None:
+            self.zygote.preread([str(path) for path in paths])
+
     def forget(self, km) -> None:
         """Stop tracking a kernel that has been shut down."""
         with self._lock:

@@ -38,6 +38,8 @@ import traceback
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 
+from phlib.inputs.reading import preread
+
 #: The matplotlib backend ipykernel selects when none is set; set before the preload imports
 #: matplotlib, as a fresh kernel sets it before the notebook does.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -154,6 +156,19 @@ class Zygote:
             raise ZygoteError("the kernel zygote stopped before it could fork a kernel")
         return int(reply)
 
+    def preread(self, paths: list[str]) -> None:
+        """Have the zygote parse these data files now (`phlib.inputs.reading.preread`), so
+        the kernels it forks from now on find them parsed."""
+        with self._lock:
+            stdin, stdout = self.process.stdin, self.process.stdout
+            assert stdin is not None and stdout is not None
+            try:
+                stdin.write(json.dumps({"preread": list(paths)}).encode("utf-8") + b"\n")
+                stdin.flush()
+                stdout.readline()
+            except OSError as exc:
+                raise ZygoteError(f"the kernel zygote stopped: {exc}") from exc
+
     def close(self) -> None:
         """Stop the zygote; it kills any kernel it forked that is still running."""
         for stream in (self.process.stdin, self.process.stdout):
@@ -244,6 +259,12 @@ def serve(preload: str) -> None:
     kernels = []
     for line in requests:
         request = json.loads(line)
+        if "preread" in request:
+            with contextlib.suppress(Exception):  # read_table reports what cannot be read
+                preread(request["preread"])
+            replies.write(b"0\n")
+            replies.flush()
+            continue
         pid = os.fork()
         if pid == 0:
             requests.close()
