@@ -193,3 +193,22 @@ def test_data_files_named_later_are_parsed_for_the_kernels_forked_after(tmp_path
         pool.forget(km)
     finally:
         pool.close()
+
+
+def test_a_zygote_that_has_stopped_is_started_again_with_its_files(tmp_path):
+    data = tmp_path / "observations.csv"
+    data.write_text("indicator_id,area,period,value\nsh_a,north,Q3 2022/23,56\n")
+    pool = KernelPool(cwd=tmp_path, preload="import fractions")
+    try:
+        pool.preread([data])
+        first = pool.zygote.process.pid
+        os.kill(first, signal.SIGKILL)
+        pool.zygote.process.wait(10)
+        km = pool.take()
+        probe = "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
+        assert run_code(km, probe)[1] == repr([str(data.resolve())])
+        assert pool.zygote.process.pid != first
+        kill(km)
+        pool.forget(km)
+    finally:
+        pool.close()

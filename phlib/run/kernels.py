@@ -127,6 +127,8 @@ class KernelPool:
 
     async def _start_once(self):
         self.started += 1
+        if self.zygote is not None and not self.zygote.alive:
+            self.zygote = self.zygote.restarted()  # killed by hand, say: kernels go on
         if self.zygote is not None:
             km = ForkedKernelManager(kernel_name=self.kernel_name)
             km.zygote = self.zygote

@@ -127,6 +127,8 @@ class Zygote:
 
     def __init__(self, preload: str, cwd: str, interpreter: list[str]):
         self._lock = threading.Lock()
+        self.preload, self.cwd, self.interpreter = preload, cwd, interpreter
+        self.prereads: list[str] = []
         self.prefix = [*interpreter, "-m", KERNEL_MODULE]
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", INLINE_BACKEND)
@@ -156,9 +158,22 @@ class Zygote:
             raise ZygoteError("the kernel zygote stopped before it could fork a kernel")
         return int(reply)
 
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def restarted(self) -> Zygote:
+        """A new zygote like this one (which has stopped), with the same files parsed."""
+        self.close()
+        again = Zygote(self.preload, self.cwd, self.interpreter)
+        if self.prereads:
+            again.preread(self.prereads)
+        return again
+
     def preread(self, paths: list[str]) -> None:
         """Have the zygote parse these data files now (`phlib.inputs.reading.preread`), so
         the kernels it forks from now on find them parsed."""
+        self.prereads += [path for path in paths if path not in self.prereads]
         with self._lock:
             stdin, stdout = self.process.stdin, self.process.stdout
             assert stdin is not None and stdout is not None
