@@ -109,6 +109,23 @@ def summary_line(statuses, seconds: float, workers: int, config, plan=None) -> s
     )
 
 
+def start_line(jobs: int, quarter_label: str, areas, workers: int, shown: int = 8) -> str:
+    """The line a run starts with; a long list of areas is cut short.
+
+    >>> start_line(20, "Q3 2022/23", ["north", "south"], 2)
+    'Running 20 notebooks for Q3 2022/23 (north, south) with 2 workers.'
+    >>> start_line(1520, "Q3 2022/23", [f"a{n}" for n in range(152)], 2)
+    'Running 1520 notebooks for Q3 2022/23 (152 areas: a0, a1, a2, a3, a4, a5 and 146 more) with 2 workers.'
+    """
+    areas = list(areas)
+    named = ", ".join(areas)
+    if len(areas) > shown:
+        named = (
+            f"{len(areas)} areas: {', '.join(areas[: shown - 2])} and {len(areas) - shown + 2} more"
+        )
+    return f"Running {jobs} notebooks for {quarter_label} ({named}) with {workers} workers."
+
+
 def plan_text(plan) -> str:
     if not plan:
         return ""

@@ -39,6 +39,7 @@ from phlib.run.job_list import (
     likely_to_execute,
     parameters_for,
     private_text,
+    start_line,
     summary_line,
 )
 from phlib.run.jobs import longest_first
@@ -177,10 +178,7 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
     with stage.building() as folder:
         jobs = build_jobs(config, inputs, folder, prov, area_names, live, options.timeout)
         jobs = longest_first(jobs, previous)
-        console.say(
-            f"Running {len(jobs)} notebooks for {config.quarter.label} "
-            f"({', '.join(inputs.areas)}) with {workers} workers."
-        )
+        console.say(start_line(len(jobs), config.quarter.label, inputs.areas, workers))
         progress = console.progress(len(jobs), decisions=plan)
         review = (
             Later(_review, config, inputs, scorecard) if config.publication != "public" else None
