@@ -114,8 +114,10 @@ def start_line(jobs: int, quarter_label: str, areas, workers: int, shown: int = 
 
     >>> start_line(20, "Q3 2022/23", ["north", "south"], 2)
     'Running 20 notebooks for Q3 2022/23 (north, south) with 2 workers.'
-    >>> start_line(1520, "Q3 2022/23", [f"a{n}" for n in range(152)], 2)
-    'Running 1520 notebooks for Q3 2022/23 (152 areas: a0, a1, a2, a3, a4, a5 and 146 more) with 2 workers.'
+    >>> print(start_line(1520, "Q3 2022/23", [f"a{n}" for n in range(152)], 2))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Running 1520 notebooks for Q3 2022/23 (152 areas: a0, a1, a2, a3, a4, a5 and 146 more)
+    with 2 workers.
     """
     areas = list(areas)
     named = ", ".join(areas)
