@@ -60,10 +60,11 @@ def _number(text: str) -> float | None:
 def _numbers(texts: np.ndarray) -> np.ndarray | None:
     """A column of cells as floats (NaN where blank), or None when some cell is not a number.
 
-    Python's `float` reads every text `to_number` reads unchanged (to_number only strips,
-    removes a trailing % and thousands commas, none of which `float` accepts, before calling
-    `float`), so the whole column is tried first; a column with other texts is read with
-    `to_number` itself, once per distinct text.
+    `to_number` strips a text, refuses formula errors, removes a trailing % and thousands
+    commas (none of which `float` accepts) and calls `float`, refusing NaN and infinities.
+    So a text `float` reads is read by `to_number` as the same number, unless that is NaN or
+    infinite: the whole column goes through `float` first (NumPy calls it for each cell), and
+    a column with other texts is read with `to_number` itself, once per distinct text.
     """
     blank = texts == ""
     try:
