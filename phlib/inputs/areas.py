@@ -1,4 +1,4 @@
-"""Council areas: `DEFAULT_AREAS` and `load_areas` for `data/areas.csv`.
+"""Council areas: `DEFAULT_AREAS`, `load_areas` for `data/areas.csv`, and `area_key`.
 
 `areas.csv` has the columns `area` (key, `[a-z0-9_]+`), `name` (display) and `ons_code`.
 
@@ -86,3 +86,12 @@ def area_lookup(names: dict[str, str], codes: dict[str, str]) -> dict[str, str]:
         if code:
             lookup.setdefault(str(code).strip().lower(), key)
     return lookup | {key: key for key in names}
+
+
+def area_key(text: str, lookup: dict[str, str]) -> str:
+    """The key of an area however a row writes it (`area_lookup`'s), else the text as given.
+
+    >>> area_key(" E06000031 ", area_lookup(DEFAULT_AREAS, DEFAULT_CODES)), area_key("x", {})
+    ('peterborough', 'x')
+    """
+    return lookup.get(" ".join(text.split()).lower(), text)

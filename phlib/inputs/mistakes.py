@@ -14,7 +14,8 @@ False
 
 from __future__ import annotations
 
-import math
+import numpy as np
+import pandas as pd
 
 from phlib.errors import Problem
 from phlib.inputs.table import snake_case
@@ -42,39 +43,34 @@ def fingertips_problem(file: str, header_row) -> Problem:
     )
 
 
-def _small(value) -> bool | None:
-    """True at or below 1, False above, None when missing."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else abs(number) <= 1
+def fraction_problems(file: str, frame: pd.DataFrame, indicators) -> list[Problem]:
+    """A problem per percent indicator whose every value in `frame` is at or below 1.
 
-
-def fraction_problems(file: str, records: list[dict], indicators) -> list[Problem]:
-    """A problem per percent indicator whose every value in `records` is at or below 1.
-
-    `indicators` is the catalogue's DataFrame (indexed by indicator id, with `unit` and
-    `small_percent`). Indicators with no value above 0 at all (all zero) are left alone.
+    `frame` holds one file's checked rows (`indicator_id`, `source_row` and the numbers of
+    `FRACTION_COLUMNS`, NaN where missing); `indicators` is the catalogue's DataFrame (indexed
+    by indicator id, with `unit` and `small_percent`). Indicators with no value above 0 at all
+    (all zero) are left alone. Indicators are reported in the order they first appear.
     """
-    percent = {iid for iid, unit in indicators["unit"].items() if unit == "percent"}
-    found: dict[str, list[dict]] = {}
-    for record in records:
-        iid = record.get("indicator_id")
-        if iid in percent:
-            found.setdefault(iid, []).append(record)
+    if frame.empty:
+        return []
+    percent = set(indicators.index[indicators["unit"] == "percent"])
+    codes, iids = pd.factorize(frame["indicator_id"])
+    numbers = frame[list(FRACTION_COLUMNS)].to_numpy(dtype=float)
+    magnitude = np.abs(numbers)  # NaN (missing) is neither large nor small
+    large = np.bincount(codes, (magnitude > 1).any(axis=1), len(iids)) > 0
+    small = ((numbers > 0) & (magnitude <= 1)).any(axis=1)
+    some_small = np.bincount(codes, small, len(iids)) > 0
+    values = frame["value"].to_numpy(dtype=float)
+    source_rows = frame["source_row"].to_numpy()
     problems = []
-    for iid, rows in found.items():
+    for code, iid in enumerate(iids):
+        if iid not in percent or large[code] or not some_small[code]:
+            continue
         if bool(indicators.at[iid, "small_percent"]):
             continue
-        flags = [_small(r.get(c)) for r in rows for c in FRACTION_COLUMNS]
-        numbers = [float(r[c]) for r in rows for c in FRACTION_COLUMNS if _small(r.get(c))]
-        if not numbers or any(f is False for f in flags) or not any(n > 0 for n in numbers):
-            continue
-        shown = ", ".join(f"row {r['source_row']} ({r['value']:g})" for r in rows[:3]
-                          if _small(r.get("value")))  # fmt: skip
+        rows = np.flatnonzero(codes == code)
+        shown = ", ".join(f"row {int(source_rows[r])} ({float(values[r]):g})" for r in rows[:3]
+                          if abs(values[r]) <= 1)  # fmt: skip
         more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
         problems.append(Problem(
             file,
@@ -83,7 +79,7 @@ def fraction_problems(file: str, records: list[dict], indicators) -> list[Proble
             "multiply the values and comparators by 100 (percentages are on the 0-100 scale); "
             "if the indicator is genuinely at or below 1%, write yes in its small_percent "
             "column of the catalogue",
-            rows[0]["source_row"],
+            int(source_rows[rows[0]]),
             "value",
         ))  # fmt: skip
     return problems

@@ -143,7 +143,7 @@ def _parse_csv(path: Path) -> RawTable | tuple[dict[int, list[str]], str]:
     rows: dict[int, list[str]] = {}
     try:
         for number, record in enumerate(reader, start=1):
-            rows[number] = [value.strip() for value in record]
+            rows[number] = list(map(str.strip, record))
     except csv.Error as exc:
         fix = 'check the quotes on that line: a value with a quote in it is written "like ""this"""'
         return empty_table(file, f"the file is not valid CSV ({exc})", fix, row=len(rows) + 1)

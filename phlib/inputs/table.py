@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import islice
 
 import pandas as pd
 
@@ -78,7 +79,7 @@ def find_header(rows: dict[int, list[str]], expected: set[str]) -> int | None:
     >>> find_header({1: ["Report"], 2: ["area", "value"], 3: ["x", "1"]}, {"area", "value"})
     2
     """
-    filled = [n for n, cells in rows.items() if any(cells)][:HEADER_SCAN]
+    filled = list(islice((n for n, cells in rows.items() if any(cells)), HEADER_SCAN))
     if not filled:
         return None
     scores = {n: sum(snake_case(c) in expected for c in rows[n]) for n in filled}
@@ -119,8 +120,8 @@ def build_table(file, rows, expected, letter=None, extra_problems=(), keep=None)
     for i in range(width):
         name = header[i] if i < len(header) else ""
         where = f"cell {letter(i)}{header_row}" if letter else f"column {i + 1}"
-        used = [n for n, cells in data.items() if i < len(cells) and cells[i]]
         if not name:
+            used = [n for n, cells in data.items() if i < len(cells) and cells[i]]
             if used and (letter or i < len(header)):  # CSV rows past the header: see _read_csv
                 message = f"{where} has values (first in row {used[0]}) but no header"
                 fix = "type a header for that column, or delete the column"
@@ -135,7 +136,10 @@ def build_table(file, rows, expected, letter=None, extra_problems=(), keep=None)
         seen[name] = i
         keep.append(i)
     names = [header[i] for i in keep]
-    records = [[cells[i] if i < len(cells) else "" for i in keep] for cells in data.values()]
+    if keep == list(range(width)) and all(len(cells) == width for cells in data.values()):
+        records = list(data.values())  # every row has every column, and only those
+    else:
+        records = [[cells[i] if i < len(cells) else "" for i in keep] for cells in data.values()]
     frame = pd.DataFrame(records, columns=names, index=pd.Index(list(data), name="row"), dtype=str)
     letters = {header[i]: letter(i) for i in keep} if letter else {}
     return RawTable(file, frame, header_row, problems, letters, dropped=dropped)
