@@ -20,8 +20,10 @@ target (`TEMP_GLOB` matches it); the target itself is always complete.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -50,8 +52,13 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes, *, make_parents: bool = True) -> None:
+def write_bytes(
+    path: str | os.PathLike, data: bytes, *, make_parents: bool = True, durable: bool = True
+) -> None:
     """Replace `path` with `data` atomically, creating its folder first if `make_parents`.
+
+    `durable=False` leaves out the two fsyncs, for files inside a staging folder that becomes
+    visible only when it is swapped in: `sync_tree` makes them durable together before that.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "b.bin"
@@ -73,18 +80,43 @@ def write_bytes(path: str | os.PathLike, data: bytes, *, make_parents: bool = Tr
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_folder(folder)
+    if durable:
+        _fsync_folder(folder)
+
+
+def sync_tree(folder: str | os.PathLike) -> None:
+    """Make every file written under `folder` durable: one `syncfs` of its file system on
+    Linux (far cheaper than an fsync per file), else an fsync of each file."""
+    folder = Path(folder)
+    libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+    if libc is not None and hasattr(libc, "syncfs"):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
 
 
 def write_text(
-    path: str | os.PathLike, text: str, *, encoding: str = "utf-8", make_parents: bool = True
+    path: str | os.PathLike,
+    text: str,
+    *,
+    encoding: str = "utf-8",
+    make_parents: bool = True,
+    durable: bool = True,
 ) -> None:
     """Replace `path` with `text` atomically; newlines are written exactly as given.
 
@@ -94,4 +126,4 @@ def write_text(
     >>> target.read_bytes()
     b'caf\\xc3\\xa9\\r\\n'
     """
-    write_bytes(path, text.encode(encoding), make_parents=make_parents)
+    write_bytes(path, text.encode(encoding), make_parents=make_parents, durable=durable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -66,3 +67,25 @@ def test_a_new_file_is_not_private_to_its_writer(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert mode == 0o666 & ~mask
+
+
+def test_staged_writes_skip_fsync_and_the_swap_makes_them_durable_first(tmp_path, monkeypatch):
+    from phlib.run.staging import COMPLETE, Staging
+
+    synced = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    atomic.write_text(tmp_path / "staged" / "a.html", "<p>a</p>", durable=False)
+    assert (tmp_path / "staged" / "a.html").read_text() == "<p>a</p>"
+    assert synced == [], "a staged write paid for an fsync"
+    atomic.write_text(tmp_path / "kept.md", "text")
+    assert len(synced) == 2, "a durable write syncs the file and its folder"
+
+    stage = Staging(tmp_path / "outputs", "2022-23-Q3")
+    seen = []
+    real = atomic.sync_tree
+    monkeypatch.setattr(atomic, "sync_tree", lambda f: seen.append(
+        (Path(f), (Path(f) / COMPLETE).exists())) or real(f))  # fmt: skip
+    with stage.building() as folder:
+        atomic.write_text(folder / "north" / "annex.html", "<html></html>", durable=False)
+    assert seen == [(folder, False)], "the folder was not synced before it was marked complete"
+    assert (tmp_path / "outputs" / "2022-23-Q3" / "north" / "annex.html").is_file()

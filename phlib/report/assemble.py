@@ -168,7 +168,7 @@ def write_annexes(
             notices = notices if status.state == "previous" else ()
             parts.append(AnnexPart(service, status.heading, section, notices))
         frame = page(config, prov, area_names.get(area, area))
-        atomic.write_text(folder / area / "annex.html", annex_html(frame, parts))
+        atomic.write_text(folder / area / "annex.html", annex_html(frame, parts), durable=False)
 
 
 def write_index(
@@ -205,5 +205,7 @@ def write_index(
         anchors,
         review,
     )
-    atomic.write_text(folder / "index.html", html)
-    atomic.write_text(folder / "scorecard.csv", scorecard_csv(scorecard, config.publication, small))
+    atomic.write_text(folder / "index.html", html, durable=False)
+    atomic.write_text(
+        folder / "scorecard.csv", scorecard_csv(scorecard, config.publication, small), durable=False
+    )

@@ -115,7 +115,7 @@ def write_returned(job: Job, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         if "/" in name or "\\" in name or name.startswith("."):
             continue  # a worker returns plain file names only
-        atomic.write_bytes(job.out_dir / name, data)
+        atomic.write_bytes(job.out_dir / name, data, durable=False)
 
 
 class ClusterPool:

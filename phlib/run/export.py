@@ -42,7 +42,7 @@ def _refresh_section(config, folder: Path, area: str, service: str, prov, area_n
         else narratives.NarrativeDoc(config.quarter.id, area, service)
     )
     nb = narrative_cells.inject(nb, doc)
-    atomic.write_text(path, nbformat.writes(nb))
+    atomic.write_text(path, nbformat.writes(nb), durable=False)
     section = render_section(nb, config.publication, private)
     heading = assemble.service_heading(config, service)
     frame = assemble.page(config, prov, area_names.get(area, area))
@@ -52,7 +52,7 @@ def _refresh_section(config, folder: Path, area: str, service: str, prov, area_n
     after = shown[at + 1] if 0 <= at < len(shown) - 1 else None
     link = {s: {"href": f"{s}.html", "text": assemble.service_heading(config, s)} for s in shown}
     html = section_page(section, frame, heading, (), link.get(before), link.get(after))
-    atomic.write_text(folder / area / f"{service}.html", html)
+    atomic.write_text(folder / area / f"{service}.html", html, durable=False)
     return section
 
 
@@ -124,6 +124,6 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 previous = public_manifest(previous, private)
                 log = "\n".join(public_log(log.splitlines(), private)) + "\n"
             manifest.write(folder / "manifest.json", previous)
-            atomic.write_text(folder / "run.log", log)
+            atomic.write_text(folder / "run.log", log, durable=False)
         console.say(summary)
     return 0

@@ -186,7 +186,7 @@ def _write_outputs(job: Job, executed, error: str, detail: str) -> JobResult:
     status = "failed" if error else "ok"
     stem = job.service if not error else f"{job.service}.failed"
     notebook_file = job.out_dir / f"{stem}.ipynb"
-    atomic.write_text(notebook_file, nbformat.writes(executed))
+    atomic.write_text(notebook_file, nbformat.writes(executed), durable=False)
     public = job.publication == "public"
     notices = ()
     try:
@@ -200,7 +200,7 @@ def _write_outputs(job: Job, executed, error: str, detail: str) -> JobResult:
                 text = f"This section failed to run: {error}. The output below stops there."
                 notices = (Notice("failed", text),)
         page = section_page(section, job.page, job.heading, notices, job.previous, job.following)
-        atomic.write_text(job.out_dir / f"{stem}.html", page)
+        atomic.write_text(job.out_dir / f"{stem}.html", page, durable=False)
     except Exception as exc:  # export failed: the notebook ran but cannot be shown
         status, error = "failed", f"HTML export failed: {one_line(exc)}"
         detail = (detail + "\n" if detail else "") + traceback.format_exc()

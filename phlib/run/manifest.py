@@ -161,8 +161,9 @@ def cache_fields(area, service, state, result, decisions, previous) -> dict:
 
 
 def write(path, manifest: dict) -> None:
-    """Write the manifest atomically as indented JSON."""
-    atomic.write_text(path, json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+    """Write the manifest atomically as indented JSON, inside a staging folder (made durable
+    with it, when it is swapped in)."""
+    atomic.write_text(path, json.dumps(manifest, indent=2, sort_keys=False) + "\n", durable=False)
 
 
 def read(path) -> dict | None:

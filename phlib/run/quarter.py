@@ -294,4 +294,4 @@ def _write_log(folder: Path, console: Console, results, summary: str, config) ->
                 lines += result.detail.splitlines() + result.log.splitlines()
     if public:
         lines = public_log(lines, private_text(config))
-    atomic.write_text(folder / "run.log", "\n".join(lines) + "\n")
+    atomic.write_text(folder / "run.log", "\n".join(lines) + "\n", durable=False)

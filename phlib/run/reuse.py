@@ -105,7 +105,7 @@ def write_entry(folder: Path, service: str, key: str, section: Section) -> None:
         "narratives": narratives_digest(nb),
         "section": asdict(section),
     }
-    atomic.write_text(cache_path(folder, service), json.dumps(entry) + "\n")
+    atomic.write_text(cache_path(folder, service), json.dumps(entry) + "\n", durable=False)
 
 
 def _section(data: dict) -> Section:
@@ -128,11 +128,11 @@ def reuse_job(job: Job, live: Path, key: str) -> JobResult:
         section = _section(entry["section"])
         refreshed = False
     else:
-        atomic.write_text(notebook_file, nbformat.writes(filled))
+        atomic.write_text(notebook_file, nbformat.writes(filled), durable=False)
         section = render_section(filled, job.publication, job.private_text)
         refreshed = True
     page = section_page(section, job.page, job.heading, (), job.previous, job.following)
-    atomic.write_text(job.out_dir / f"{job.service}.html", page)
+    atomic.write_text(job.out_dir / f"{job.service}.html", page, durable=False)
     if refreshed:
         write_entry(job.out_dir, job.service, key, section)
     else:

@@ -126,8 +126,11 @@ class Staging:
         return copied
 
     def commit(self) -> None:
-        """Swap the complete staging folder into place (old aside, new in, old deleted)."""
+        """Swap the complete staging folder into place (old aside, new in, old deleted).
+        Files in it are written without an fsync each (`durable=False`); they are made
+        durable together here, before the folder is marked complete and swapped in."""
         _remove(self.work)
+        atomic.sync_tree(self.folder)
         atomic.write_text(self.folder / COMPLETE, f"{os.getpid()}\n")
         if self.old.exists():  # a leftover that repair() did not see: never swap onto it
             _remove(self.old)
