@@ -119,6 +119,9 @@ def unique_ids(fragment: str) -> str:
     return _HEADING.sub(fix, fragment)
 
 
+_ID_OR_LINK = re.compile(r"""(id|href)=(["'])(#?)(.*?)\2""")
+
+
 def nest(fragment: str, prefix: str, shift: int = 1) -> str:
     """Prepare a section's fragment to sit inside a bigger page (the annex).
 
@@ -139,14 +142,15 @@ def nest(fragment: str, prefix: str, shift: int = 1) -> str:
     def keep(ident: str) -> bool:
         return ident.startswith("ind-") or ident in PAGE_IDS
 
+    def rename(m: re.Match) -> str:
+        before = m.string[m.start() - 1] if m.start() else " "
+        if before.isalnum() or before in "_-":  # data-id= is another attribute
+            return m.group(0)
+        if (m.group(1).lower() == "href" and not m.group(3)) or keep(m.group(4)):
+            return m.group(0)
+        return f"{m.group(1)}={m.group(2)}{m.group(3)}{prefix}{m.group(4)}{m.group(2)}"
+
     text = re.sub(r"<(/?)h([1-6])(?=[\s>])", level, fragment, flags=re.I)
-    text = re.sub(
-        r"""(?<![\w-])(id|href)=(["'])(#?)(.*?)\2""",
-        lambda m: (
-            m.group(0)
-            if (m.group(1).lower() == "href" and not m.group(3)) or keep(m.group(4))
-            else f"{m.group(1)}={m.group(2)}{m.group(3)}{prefix}{m.group(4)}{m.group(2)}"
-        ),
-        text,
-    )
-    return text
+    # The character before the name is checked in `rename`, not by a look-behind, which
+    # would make the scan of a page full of SVG markup about twice as slow.
+    return _ID_OR_LINK.sub(rename, text)
