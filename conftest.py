@@ -38,14 +38,34 @@ GROUPS = {
 }
 GROUP_OF = {file: group for group, files in GROUPS.items() for file in files}
 
+#: The longest files and groups (a minute or more each), started first so that neither
+#: process is left with a long file at the end while the other waits; the rest follow in
+#: the order they are collected.
+SLOW_FIRST = ("tests/test_cluster.py", "shared-runs", "tests/e2e/test_incremental.py",
+              "e2e-base", "tests/test_lock.py")  # fmt: skip
+
+
+def _scope(nodeid: str) -> str:
+    file = nodeid.split("::", 1)[0]
+    return GROUP_OF.get(file, file)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    rank = {scope: number for number, scope in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(_scope(item.nodeid), len(rank)))  # stable
+
 
 class SharedRunScheduling(LoadScopeScheduling):
     """Whole files go to one process (module fixtures and a notebook's cells run once, in
-    order), and the files of one group of shared runs (`GROUPS`) go to the same process."""
+    order), the files of one group of shared runs (`GROUPS`) go to the same process, and the
+    slowest (`SLOW_FIRST`) are handed out first."""
+
+    def __init__(self, config, log=None):
+        super().__init__(config, log)
+        config.option.loadscopereorder = False  # keep SLOW_FIRST's order, not test counts
 
     def _split_scope(self, nodeid: str) -> str:
-        file = nodeid.split("::", 1)[0]
-        return GROUP_OF.get(file, file)
+        return _scope(nodeid)
 
 
 def pytest_xdist_make_scheduler(config, log):
