@@ -1,9 +1,11 @@
 """Benchmark: how a run's cost grows with its size, on the local pool and on a LocalCluster.
 
-Makes one synthetic project with scripts/national.py (enough areas for the largest size) and
-runs `phreport run` on it for each size (20, 100 and 300 notebooks: 2, 10 and 30 areas of
-10 services) two ways on the same cores: the local worker pool (`--workers N`) and Dask
-distributed (`--cluster local:N`). Every run starts from no outputs. For each it prints:
+Makes a synthetic project with scripts/national.py for each size (20, 100 and 300 notebooks:
+2, 10 and 30 areas of 10 services), whose observations file holds exactly those areas, as a
+team with more areas has a bigger file (`--same-file`: one project with the largest size's
+areas for every size), and runs `phreport run` on it two ways on the same cores: the local
+worker pool (`--workers N`) and Dask distributed (`--cluster local:N`). Every run starts
+from no outputs. For each it prints:
 
 - notebooks per second;
 - the client's own share of the run: the time after the last notebook came back (waiting for
@@ -14,7 +16,7 @@ distributed (`--cluster local:N`). Every run starts from no outputs. For each it
 The last line is `growth: N.NN`, the time per notebook at the largest size divided by the
 time per notebook at the smallest, the worse of the two ways (the goal: at most 1.10).
 
-    .venv/bin/python benchmarks/bench_scale.py [--workers N] [--sizes 20,100,300]
+    .venv/bin/python benchmarks/bench_scale.py [--workers N] [--sizes 20,100,300] [--same-file]
     .venv/bin/python benchmarks/bench_scale.py --quick     # 2, 4 and 6 notebooks: a check
 
 It is not a test: timings depend on the machine and its load.
@@ -134,20 +136,29 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sizes", default="20,100,300", help="notebooks per run")
     parser.add_argument("--quick", action="store_true", help="2, 4, 6 notebooks (a check)")
+    parser.add_argument(
+        "--same-file", action="store_true", help="one file, with the largest size's areas"
+    )
     args = parser.parse_args(argv)
     services = QUICK_SERVICES if args.quick else ALL_SERVICES
     sizes = [2, 4, 6] if args.quick else [int(s) for s in args.sizes.split(",")]
     counts = [max(1, size // len(services)) for size in sizes]
     national = _national()
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
-        project = Path(folder) / "project"
-        made = national.generate(project, max(counts), national.SINCE, QUARTER, list(services))
-        data_mb = (project / "data" / "observations.csv").stat().st_size / 1e6
-        print(f"{len(made)} synthetic areas x {len(services)} services, observations "
-              f"{data_mb:.1f} MB (the same file for every size); {args.workers} workers; "
-              f"{os.cpu_count()} cores.")  # fmt: skip
         results: dict[str, list[Measured]] = {"local pool": [], "LocalCluster": []}
+        projects: dict[int, tuple[Path, list]] = {}
         for count in counts:
+            made_for = max(counts) if args.same_file else count
+            if made_for not in projects:
+                project = Path(folder) / f"project-{made_for}"
+                made = national.generate(project, made_for, national.SINCE, QUARTER,
+                                         list(services))  # fmt: skip
+                projects[made_for] = (project, made)
+            project, made = projects[made_for]
+            data_mb = (project / "data" / "observations.csv").stat().st_size / 1e6
+            print(f"{count} of {len(made)} synthetic areas x {len(services)} services, "
+                  f"observations {data_mb:.1f} MB; {args.workers} workers; "
+                  f"{os.cpu_count()} cores.")  # fmt: skip
             areas = [a.key for a in made[:count]]
             for way in results:
                 found = run_once(project, areas, services, way, args.workers)
