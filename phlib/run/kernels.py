@@ -22,6 +22,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -82,6 +83,9 @@ class KernelPool:
         self._lock = threading.Lock()
         # With a preload, kernels are forked from a zygote that has run it (see
         # phlib.run.zygote); without one, each kernel is a fresh interpreter.
+        # Linux only: Windows has no fork, and macOS system libraries are not all safe to
+        # use in a forked child.
+        fork = fork and sys.platform.startswith("linux")
         python = interpreter(kernel_name) if preload.strip() and fork else None
         self.zygote = Zygote(preload, self.cwd, python) if python else None
 
