@@ -30,8 +30,7 @@ browser:
 	bash scripts/install-browser.sh
 
 test: setup browser
-	$(BIN)/python -m pytest -n 2 --dist loadscope --ignore=tests/test_cluster.py
-	$(BIN)/python -m pytest tests/test_cluster.py
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check .

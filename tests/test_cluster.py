@@ -165,16 +165,21 @@ class Cluster:
                     self.seen[child.pid] = child
 
     def stop(self) -> None:
+        """Workers first, then the scheduler: a worker told to stop while its scheduler is
+        closing can hang in Dask's own shutdown."""
         self.remember_children()
-        for process in self.processes:
-            with contextlib.suppress(OSError):
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(5)
+        workers = [p for p in self.processes if p.args[1] == "worker"]
+        others = [p for p in self.processes if p not in workers]
+        for group in (workers, others):
+            for process in group:
+                with contextlib.suppress(OSError):
+                    process.send_signal(signal.SIGTERM)
+            for process in group:
+                try:
+                    process.wait(15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(5)
         for child in self.seen.values():
             with contextlib.suppress(psutil.Error):
                 child.kill()
@@ -344,7 +349,7 @@ def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, 
     before = {p.relative_to(outputs).as_posix(): p.read_bytes() for p in outputs.rglob("*")
               if p.is_file()}  # fmt: skip
     for service in SERVICES.split(","):  # notebooks still running when Ctrl-C lands
-        slow_down(project / "notebooks" / f"{service}.ipynb", seconds=20)
+        slow_down(project / "notebooks" / f"{service}.ipynb", seconds=90)
     run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
                             "--services", SERVICES, "--cluster", cluster.address],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -362,8 +367,12 @@ def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, 
     after = {p.relative_to(outputs).as_posix(): p.read_bytes() for p in outputs.rglob("*")
              if p.is_file()}  # fmt: skip
     assert after == before
-    wait_for(lambda: not cluster.running_jobs(), cluster.base / "worker-a.log", seconds=60)
+    # the notebooks would sleep for 90 s: their kernels must have been stopped
+    wait_for(lambda: not cluster.running_jobs(), cluster.base / "worker-a.log", seconds=30)
     time.sleep(3)
+    for name in ("worker-a", "worker-b"):
+        log = (cluster.base / f"{name}.log").read_text(errors="replace")
+        assert "Function: interrupt_kernels" not in log, f"stopping the kernels failed:\n{log}"
     assert not cluster.running_jobs(), "a cancelled run's jobs were still started"
 
 

@@ -220,8 +220,10 @@ def run_remote(plugin: str, job: Job, narrative: bytes | None, bundle: dict):
     return found.execute(job, narrative, bundle)
 
 
-def interrupt_kernels(plugin_name: str) -> None:
-    """Run on each worker when a run is cancelled: stop the run's notebook running there."""
-    plugin = _worker().plugins.get(plugin_name)
+def interrupt_kernels(plugin_name: str, dask_worker=None) -> None:
+    """Run on each worker (`Client.run`, which passes the worker as `dask_worker`: there is
+    no task, so `get_worker` finds none) when a run is cancelled: stop the run's notebook
+    running there."""
+    plugin = (dask_worker or _worker()).plugins.get(plugin_name)
     if plugin is not None:
         plugin.interrupt()
