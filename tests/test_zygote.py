@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,9 @@ def run_code(km, code: str) -> tuple[int, str]:
         finally:
             client.stop_channels()
 
-    return asyncio.run(go())
+    # in a thread of its own: a session's browser tests may hold an event loop in this one
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, go()).result()
 
 
 def kill(km) -> None:
