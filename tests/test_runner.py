@@ -7,9 +7,11 @@ public-mode jobs, in two warm worker processes.
 import os
 import shutil
 import signal
+import time
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 from bs4 import BeautifulSoup
 
@@ -164,3 +166,33 @@ def test_a_worker_that_dies_fails_only_its_own_job(tmp_path):
     assert killed
     assert results[0].status == "failed" and "stopped unexpectedly" in results[0].error
     assert [r.status for r in results[1:]] == ["ok", "ok", "ok"]
+
+
+def test_a_workers_kernels_come_from_a_zygote_started_beside_it_that_goes_with_it(tmp_path):
+    """The run starts each worker's zygote; kernels are its children; when the worker is
+    killed, the zygote takes its kernels down and exits."""
+    (tmp_path / "notebooks").mkdir()
+    probe = nbformat.read(TOYS / "toy_section.ipynb", as_version=4)
+    probe.cells.insert(1, nbformat.v4.new_code_cell(
+        "import os, time\nprint(os.getppid(), os.getpid())\ntime.sleep(60)"))  # fmt: skip
+    nbformat.write(probe, tmp_path / "notebooks" / "probe.ipynb")
+    pool = WorkerPool(1, cwd=tmp_path / "notebooks").start()
+    try:
+        zygote = pool._workers[0].zygote
+        assert zygote is not None, "no zygote was started beside the worker"
+        assert zygote.process.stdin.closed, "the run kept the worker's end of the pipe"
+        seen = {}
+        worker = pool._workers[0]
+        worker.conn.send((job(tmp_path, "alpha", "probe", "probe.ipynb"), False))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not seen:
+            for child in psutil.Process(zygote.process.pid).children():
+                seen[child.pid] = child
+            time.sleep(0.2)
+        assert seen, "the zygote forked no kernel"
+        os.kill(worker.process.pid, signal.SIGKILL)
+        assert zygote.process.wait(20) == 0, "the zygote did not exit when its worker died"
+        for kernel in seen.values():
+            assert not kernel.is_running() or kernel.status() == psutil.STATUS_ZOMBIE
+    finally:
+        pool.close(graceful=False)

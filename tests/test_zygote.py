@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from phlib.run.forked import ForkedKernelManager, ForkedProcess, interpreter
 from phlib.run.kernels import KernelPool, KernelStartError, preload_with_data
 from phlib.run.kernels import kill as kill_kernel
-from phlib.run.zygote import ForkedKernelManager, ForkedProcess, interpreter
 
 PROBE = (
     "import os, sys\n"

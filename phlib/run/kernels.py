@@ -22,7 +22,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -32,7 +31,8 @@ from pathlib import Path
 # then with "partially initialized module 'jupyter_client.manager'".
 from jupyter_client.manager import AsyncKernelManager
 
-from phlib.run.zygote import ForkedKernelManager, Zygote, interpreter
+from phlib.run.forked import ForkedKernelManager
+from phlib.run.zygote import Zygote, start_zygote
 
 #: Imports a waiting kernel runs before its notebook arrives, so a notebook pays only for its
 #: own work. They only fill module caches (`sys.modules`): no name is defined in the
@@ -72,6 +72,7 @@ class KernelPool:
         work_dir=None,
         startup_timeout: float = 180,  # a loaded machine can take a minute to start one
         fork: bool = True,
+        zygote: Zygote | None = None,
     ):
         self.cwd, self.preload, self.kernel_name = str(cwd), preload, kernel_name
         self.work_dir = Path(work_dir) if work_dir else None
@@ -81,13 +82,12 @@ class KernelPool:
         self._result: tuple | None = None
         self._live: list = []
         self._lock = threading.Lock()
-        # With a preload, kernels are forked from a zygote that has run it (see
-        # phlib.run.zygote); without one, each kernel is a fresh interpreter.
-        # Linux only: Windows has no fork, and macOS system libraries are not all safe to
-        # use in a forked child.
-        fork = fork and sys.platform.startswith("linux")
-        python = interpreter(kernel_name) if preload.strip() and fork else None
-        self.zygote = Zygote(preload, self.cwd, python) if python else None
+        # With a preload, kernels are forked from a zygote that has run it (the one given,
+        # started beside this worker, or one started here; see phlib.run.zygote); without
+        # one, each kernel is a fresh interpreter.
+        if zygote is None and fork:
+            zygote = start_zygote(preload, self.cwd, kernel_name)
+        self.zygote: Zygote | None = zygote
 
     @property
     def pending(self) -> bool:

@@ -28,6 +28,7 @@ from phlib.report.section import exporter
 from phlib.run.jobs import Job, JobResult, execute_job, one_line
 from phlib.run.kernels import DEFAULT_PRELOAD, KernelPool, register_engine
 from phlib.run.startup import skip_slow_optional_imports
+from phlib.run.zygote import Zygote, start_zygote
 
 
 def _die_with_parent() -> None:
@@ -38,13 +39,13 @@ def _die_with_parent() -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int) -> None:
+def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int, zygote=None) -> None:
     skip_slow_optional_imports()
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.getppid() != parent:
         os._exit(1)
-    pool = KernelPool(cwd=cwd, preload=preload, work_dir=work_dir or None)
+    pool = KernelPool(cwd=cwd, preload=preload, work_dir=work_dir or None, zygote=zygote)
 
     def stop(signum, frame):
         pool.kill_all()
@@ -78,12 +79,17 @@ def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int) -> None:
             conn.send(result)
     finally:
         pool.close()
+    conn.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # told to stop: skip tearing the interpreter down (the run waits for this)
 
 
 @dataclass
 class _Worker:
     process: multiprocessing.Process
     conn: object
+    zygote: Zygote | None = None
     job: Job | None = None
 
 
@@ -116,15 +122,21 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self._context.Pipe()
+        # The worker's kernel zygote starts here, beside the worker, so that its imports
+        # overlap the worker's own; the worker gets its pipe.
+        zygote = start_zygote(self.preload, self.cwd)
+        handle = zygote.handle() if zygote is not None else None
         process = self._context.Process(
             target=_worker,
-            args=(child_conn, self.cwd, self.work_dir, self.preload, os.getpid()),
+            args=(child_conn, self.cwd, self.work_dir, self.preload, os.getpid(), handle),
             name="phreport-worker",
             daemon=True,
         )
         process.start()
         child_conn.close()
-        return _Worker(process, parent_conn)
+        if zygote is not None:
+            zygote.handed_over()
+        return _Worker(process, parent_conn, zygote)
 
     def run(self, jobs, on_result=None) -> list[JobResult]:
         """Execute `jobs`; returns their results in the jobs' order.
@@ -175,6 +187,8 @@ class WorkerPool:
         job, code = worker.job, worker.process.exitcode
         text = f"the worker process stopped unexpectedly (exit code {code})"
         finish(JobResult(job.area, job.service, "failed", 0.0, error=text))
+        if worker.zygote is not None:
+            worker.zygote.close()  # it kills the dead worker's kernel and exits
         replacement = self._spawn()
         self._workers[self._workers.index(worker)] = replacement
         dispatch(replacement)
@@ -200,6 +214,8 @@ class WorkerPool:
                 worker.process.join(5)
             with contextlib.suppress(OSError):
                 worker.conn.close()
+            if worker.zygote is not None:  # it exits once its worker has gone
+                worker.zygote.close()
         self._workers = []
 
 

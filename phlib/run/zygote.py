@@ -11,13 +11,15 @@ starts no kernel, thread or event loop of its own before forking.
 Each kernel gets the command-line arguments, working folder and environment that
 jupyter_client would have given a fresh kernel, runs in its own session (so its process group
 can be signalled and killed as usual) and takes the zygote as its parent: kernels exit when
-the zygote dies, and the zygote dies with the worker that started it.
+the zygote dies. The zygote reads its requests from a pipe and exits, killing its kernels,
+when the pipe's writer (the worker that uses it) has gone.
 
-`ForkedKernelManager` is an `AsyncKernelManager` that asks its zygote for the kernel process
-instead of starting a new interpreter; `ForkedProcess` gives jupyter_client the `Popen`-like
-handle it expects for a process that is not its child.
+A local run starts each worker's zygote itself, beside the worker, so that the zygote's
+imports overlap the worker's own start-up, and hands the pipe to the worker (`handle()`:
+the worker receives an attached `Zygote`). The numpy bundled BLAS threads a zygote has are
+handled across `fork()` by the library itself; the zygote starts no Python thread.
 
->>> ForkedProcess(os.getpid()).poll() is None
+>>> start_zygote("", ".") is None  # no preload: kernels are fresh interpreters
 True
 """
 
@@ -27,109 +29,68 @@ import atexit
 import contextlib
 import json
 import os
-import select
 import signal
 import subprocess
 import sys
 import threading
-import time
 import traceback
-
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
+from multiprocessing.reduction import DupFd
 
 from phlib.inputs.reading import preread
+from phlib.run.forked import KERNEL_MODULE, ForkedProcess, interpreter
 
 #: The matplotlib backend ipykernel selects when none is set; set before the preload imports
 #: matplotlib, as a fresh kernel sets it before the notebook does.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-KERNEL_MODULE = "ipykernel_launcher"
 
 
 class ZygoteError(RuntimeError):
     """The zygote process could not be started or could not fork a kernel."""
 
 
-class ForkedProcess:
-    """A `Popen`-like handle on a process that is a child of the zygote, not of this one."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, pid: int):
-        self.pid = pid
-        self.returncode: int | None = None
-        self._fd: int | None = None
-        with contextlib.suppress(AttributeError, OSError):
-            self._fd = os.pidfd_open(pid)
-
-    def poll(self) -> int | None:
-        """None while the process runs; its (unknown, so 0 or -signal) code once it is gone."""
-        if self.returncode is None and not self._alive():
-            self.returncode = 0
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
-        return self.returncode
-
-    def _alive(self) -> bool:
-        if self._fd is not None:
-            return not select.select([self._fd], [], [], 0)[0]
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-
-    def wait(self, timeout: float | None = None) -> int:
-        """Wait for the process to end (`subprocess.TimeoutExpired` after `timeout` s)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired([str(self.pid)], timeout)
-            time.sleep(0.02)
-        return self.returncode  # type: ignore[return-value]
-
-    def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signum)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
-
-
-def interpreter(kernel_name: str) -> list[str] | None:
-    """The interpreter and its options a kernel of `kernel_name` starts with, or None if that
-    kernel is not an ipykernel (which a zygote cannot stand in for)."""
-    try:
-        argv = list(KernelSpecManager().get_kernel_spec(kernel_name).argv)
-    except Exception:
+def start_zygote(preload: str, cwd, kernel_name: str = "python3") -> Zygote | None:
+    """A zygote for kernels of `kernel_name` that runs `preload`, or None when kernels are
+    better started fresh: no preload, not an ipykernel of a known interpreter, or not Linux
+    (Windows has no fork; macOS system libraries are not all safe in a forked child)."""
+    if not preload.strip() or not sys.platform.startswith("linux"):
         return None
-    if argv and argv[0] in {
-        "python",
-        f"python{sys.version_info[0]}",
-        "python{}.{}".format(*sys.version_info[:2]),
-    }:
-        argv[0] = sys.executable  # as jupyter_client does
-    for at in range(1, len(argv) - 1):
-        if argv[at : at + 2] == ["-m", KERNEL_MODULE]:
-            return argv[:at]
-    return None
+    python = interpreter(kernel_name)
+    return Zygote(preload, str(cwd), python) if python else None
+
+
+class _Attached(ForkedProcess):
+    """The zygote as seen by a worker it was handed to: its pipe, and its pid to watch."""
+
+    def __init__(self, pid: int, stdin, stdout):
+        super().__init__(pid)
+        self.stdin, self.stdout = stdin, stdout
+
+
+def _attached(pid, to_fd, from_fd, preload, cwd, python) -> Zygote:
+    zygote = Zygote.__new__(Zygote)
+    zygote._setup(preload, cwd, python)
+    zygote.process = _Attached(pid, os.fdopen(to_fd.detach(), "wb"),
+                               os.fdopen(from_fd.detach(), "rb"))  # fmt: skip
+    return zygote
+
+
+class _Handle:
+    """A started zygote's pipe, to pass to a spawned worker process (as its argument)."""
+
+    def __init__(self, zygote: Zygote):
+        self.zygote = zygote
+
+    def __reduce__(self):
+        z = self.zygote
+        pipes = (DupFd(z.process.stdin.fileno()), DupFd(z.process.stdout.fileno()))
+        return _attached, (z.process.pid, *pipes, z.preload, z.cwd, z.interpreter)
 
 
 class Zygote:
     """A started zygote process; `fork()` returns the pid of a new kernel process."""
 
     def __init__(self, preload: str, cwd: str, interpreter: list[str]):
-        self._lock = threading.Lock()
-        self.preload, self.cwd, self.interpreter = preload, cwd, interpreter
-        self.prereads: list[str] = []
-        self.prefix = [*interpreter, "-m", KERNEL_MODULE]
+        self._setup(preload, cwd, interpreter)
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", INLINE_BACKEND)
         self.process = subprocess.Popen(
@@ -141,6 +102,23 @@ class Zygote:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+
+    def _setup(self, preload: str, cwd: str, interpreter: list[str]) -> None:
+        self._lock = threading.Lock()
+        self.preload, self.cwd, self.interpreter = preload, cwd, interpreter
+        self.prereads: list[str] = []
+        self.prefix = [*interpreter, "-m", KERNEL_MODULE]
+
+    def handle(self) -> _Handle:
+        """What to pass to a spawned worker: it gets this zygote, attached to the pipe."""
+        return _Handle(self)
+
+    def handed_over(self) -> None:
+        """After the worker has started: let go of the pipe, so the zygote sees the worker
+        go; `close` later only collects the zygote's exit."""
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
 
     def fork(self, argv: list[str], cwd: str, env: dict, stderr: str | None) -> int:
         """Ask for a kernel started with `argv` (after `-m ipykernel_launcher`); its pid."""
@@ -194,26 +172,6 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-class ForkedKernelManager(AsyncKernelManager):
-    """Starts its kernel as a fork of `zygote` when the kernel is this Python's ipykernel."""
-
-    zygote: Zygote | None = None
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        zygote, provisioner = self.zygote, self.provisioner
-        if zygote is None or kernel_cmd[: len(zygote.prefix)] != zygote.prefix:
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-        assert provisioner is not None
-        cwd = str(kw.get("cwd") or os.getcwd())
-        stderr = getattr(kw.get("stderr"), "name", None)
-        env = dict(kw.get("env") or os.environ)
-        argv = kernel_cmd[len(zygote.prefix) :]
-        pid = zygote.fork(argv, cwd, env, stderr if isinstance(stderr, str) else None)
-        provisioner.process = ForkedProcess(pid)
-        provisioner.pid, provisioner.pgid, provisioner.cwd = pid, pid, cwd
-        self._reconcile_connection_info(provisioner.connection_info)
 
 
 def _reap(signum, frame) -> None:
@@ -291,6 +249,7 @@ def serve(preload: str) -> None:
     for pid in kernels:  # the worker has gone: so do its kernels (each leads its group)
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)
+    os._exit(0)  # nothing to save: skip tearing down pandas, matplotlib and the rest
 
 
 if __name__ == "__main__":
