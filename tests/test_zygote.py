@@ -166,52 +166,52 @@ def test_a_kernel_that_dies_while_starting_is_tried_again_then_reported_with_its
         pool.close()
 
 
-def test_the_data_files_are_parsed_once_in_the_zygote_and_found_by_every_kernel(tmp_path):
-    data = tmp_path / "observations.csv"
+def observations_file(folder: Path) -> Path:
+    data = folder / "observations.csv"
     data.write_text("indicator_id,area,period,value\nsh_a,north,Q3 2022/23,56\n")
-    assert preload_with_data("", [data]) == "", "cold kernels stay cold"
-    preload = preload_with_data("import fractions", [data])
-    pool = KernelPool(cwd=tmp_path, preload=preload)
+    return data
+
+
+def parsed_in_a_new_kernel(pool: KernelPool) -> str:
+    """The files a kernel from `pool` finds parsed already (the kernel is then stopped)."""
+    km = pool.take()
     try:
-        probe = "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
+        return run_code(km, "from phlib.inputs import reading\nprint(sorted(reading._PARSED))")[1]
+    finally:
+        kill(km)
+        pool.forget(km)
+
+
+def test_the_data_files_are_parsed_once_in_the_zygote_and_found_by_every_kernel(tmp_path):
+    data = observations_file(tmp_path)
+    assert preload_with_data("", [data]) == "", "cold kernels stay cold"
+    pool = KernelPool(cwd=tmp_path, preload=preload_with_data("import fractions", [data]))
+    try:
         for _ in range(2):
-            km = pool.take()
-            assert run_code(km, probe)[1] == repr([str(data.resolve())])
-            kill(km)
-            pool.forget(km)
+            assert parsed_in_a_new_kernel(pool) == repr([str(data.resolve())])
     finally:
         pool.close()
 
 
 def test_data_files_named_later_are_parsed_for_the_kernels_forked_after(tmp_path):
-    data = tmp_path / "observations.csv"
-    data.write_text("indicator_id,area,period,value\nsh_a,north,Q3 2022/23,56\n")
+    data = observations_file(tmp_path)
     pool = KernelPool(cwd=tmp_path, preload="import fractions")
     try:
         pool.preread([data])
-        km = pool.take()
-        probe = "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
-        assert run_code(km, probe)[1] == repr([str(data.resolve())])
-        kill(km)
-        pool.forget(km)
+        assert parsed_in_a_new_kernel(pool) == repr([str(data.resolve())])
     finally:
         pool.close()
 
 
 def test_a_zygote_that_has_stopped_is_started_again_with_its_files(tmp_path):
-    data = tmp_path / "observations.csv"
-    data.write_text("indicator_id,area,period,value\nsh_a,north,Q3 2022/23,56\n")
+    data = observations_file(tmp_path)
     pool = KernelPool(cwd=tmp_path, preload="import fractions")
     try:
         pool.preread([data])
         first = pool.zygote.process.pid
         os.kill(first, signal.SIGKILL)
         pool.zygote.process.wait(10)
-        km = pool.take()
-        probe = "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
-        assert run_code(km, probe)[1] == repr([str(data.resolve())])
+        assert parsed_in_a_new_kernel(pool) == repr([str(data.resolve())])
         assert pool.zygote.process.pid != first
-        kill(km)
-        pool.forget(km)
     finally:
         pool.close()
