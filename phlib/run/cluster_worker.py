@@ -80,7 +80,6 @@ class WarmKernels:
         self.root = Path(tempfile.mkdtemp(prefix="phreport-worker-"))
         (self.root / "work").mkdir()
         self.kernels = KernelPool(cwd=self.root / "work", preload=self.preload)
-        self.preread: set[str] = set()
         threading.Thread(target=self._warm, name="phreport-warm", daemon=True).start()
 
     def _warm(self) -> None:
@@ -127,10 +126,9 @@ class WarmKernels:
             self.ready.wait()
             self.engine = self.engine or register_engine()
             mapping = self.inputs(bundle)
+            # the kernels after the spare one find these files parsed already
             observations = [mapping[path] for path in job.parameters.get("observation_paths", [])]
-            if any(path not in self.preread for path in observations):
-                self.preread.update(observations)  # the kernels after the spare one find
-                self.kernels.preread(observations)  # these files parsed already
+            self.kernels.preread(observations)
             place = self.root / "jobs" / uuid.uuid4().hex
             out = place / "out"
             out.mkdir(parents=True)

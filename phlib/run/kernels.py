@@ -71,7 +71,6 @@ class KernelPool:
         kernel_name: str = "python3",
         work_dir=None,
         startup_timeout: float = 180,  # a loaded machine can take a minute to start one
-        fork: bool = True,
         zygote: Zygote | None = None,
     ):
         self.cwd, self.preload, self.kernel_name = str(cwd), preload, kernel_name
@@ -85,7 +84,7 @@ class KernelPool:
         # With a preload, kernels are forked from a zygote that has run it (the one given,
         # started beside this worker, or one started here; see phlib.run.zygote); without
         # one, each kernel is a fresh interpreter.
-        if zygote is None and fork:
+        if zygote is None:
             zygote = start_zygote(preload, self.cwd, kernel_name)
         self.zygote: Zygote | None = zygote
 
@@ -184,7 +183,8 @@ class KernelPool:
             client.stop_channels()
 
     def preread(self, paths) -> None:
-        """Parse these data files in the zygote, for the kernels forked after this."""
+        """Parse these data files in the zygote, for the kernels forked after this (files it
+        has parsed already are not parsed again; nothing without a zygote)."""
         if self.zygote is not None:
             self.zygote.preread([str(path) for path in paths])
 

@@ -122,19 +122,22 @@ class Zygote:
 
     def fork(self, argv: list[str], cwd: str, env: dict, stderr: str | None) -> int:
         """Ask for a kernel started with `argv` (after `-m ipykernel_launcher`); its pid."""
-        request = {"argv": argv, "cwd": cwd, "env": env, "stderr": stderr}
+        reply = self._ask({"argv": argv, "cwd": cwd, "env": env, "stderr": stderr})
+        if not reply.strip().isdigit():
+            raise ZygoteError("the kernel zygote stopped before it could fork a kernel")
+        return int(reply)
+
+    def _ask(self, request: dict) -> bytes:
+        """Send one request line and read its one reply line."""
         with self._lock:
             stdin, stdout = self.process.stdin, self.process.stdout
             assert stdin is not None and stdout is not None
             try:
                 stdin.write(json.dumps(request).encode("utf-8") + b"\n")
                 stdin.flush()
-                reply = stdout.readline()
+                return stdout.readline()
             except OSError as exc:
                 raise ZygoteError(f"the kernel zygote stopped: {exc}") from exc
-        if not reply.strip().isdigit():
-            raise ZygoteError("the kernel zygote stopped before it could fork a kernel")
-        return int(reply)
 
     @property
     def alive(self) -> bool:
@@ -150,17 +153,12 @@ class Zygote:
 
     def preread(self, paths: list[str]) -> None:
         """Have the zygote parse these data files now (`phlib.inputs.reading.preread`), so
-        the kernels it forks from now on find them parsed."""
-        self.prereads += [path for path in paths if path not in self.prereads]
-        with self._lock:
-            stdin, stdout = self.process.stdin, self.process.stdout
-            assert stdin is not None and stdout is not None
-            try:
-                stdin.write(json.dumps({"preread": list(paths)}).encode("utf-8") + b"\n")
-                stdin.flush()
-                stdout.readline()
-            except OSError as exc:
-                raise ZygoteError(f"the kernel zygote stopped: {exc}") from exc
+        the kernels it forks from now on find them parsed; files it has parsed already are
+        not sent again."""
+        new = [path for path in dict.fromkeys(paths) if path not in self.prereads]
+        if new:
+            self.prereads += new
+            self._ask({"preread": new})
 
     def close(self) -> None:
         """Stop the zygote; it kills any kernel it forked that is still running."""
