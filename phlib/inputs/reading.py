@@ -37,6 +37,8 @@ from phlib.inputs.table import (
     snake_case,
 )
 
+SHEETS = {".xlsx", ".xlsm"}  # read by phlib.inputs.sheets
+OLD_SHEETS = {".xls"}  # refused, with how to save them
 _SAVE_UTF8 = "open it in Excel and use Save As > 'CSV UTF-8 (Comma delimited)'"
 
 #: CSV files parsed ahead of need (`preread`): path -> (the file's identity on disk, its
@@ -59,7 +61,7 @@ def preread(paths) -> None:
     read, or change while being read, are left to `read_table` to report.
     """
     for path in map(Path, paths):
-        if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"} or not path.is_file():
+        if path.suffix.lower() in SHEETS | OLD_SHEETS or not path.is_file():
             continue
         before = _identity(path)
         parsed = _parse_csv(path)
@@ -89,9 +91,9 @@ def read_table(path, expected=(), sheet: str | None = None, keep=None) -> RawTab
     if not path.is_file():
         return empty_table(file, "the file does not exist", "check the path and the file name")
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
+    if suffix in SHEETS:
         return read_sheet(path, expected, sheet, keep)
-    if suffix == ".xls":
+    if suffix in OLD_SHEETS:
         return empty_table(
             file, "old-style .xls workbooks cannot be read", "save it as .xlsx or CSV"
         )
