@@ -244,9 +244,11 @@ def serve(preload: str) -> None:
         kernels.append(pid)
         replies.write(b"%d\n" % pid)
         replies.flush()
-    for pid in kernels:  # the worker has gone: so do its kernels (each leads its group)
-        with contextlib.suppress(OSError):
+    for pid in kernels:  # the worker has gone: so do its kernels (each leads its group,
+        with contextlib.suppress(OSError):  # unless it was forked a moment ago)
             os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
     os._exit(0)  # nothing to save: skip tearing down pandas, matplotlib and the rest
 
 
