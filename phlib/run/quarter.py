@@ -29,7 +29,7 @@ from phlib import atomic
 from phlib.narratives.gather import pull
 from phlib.report import assemble
 from phlib.rules.scorecard import build_scorecard
-from phlib.run import manifest
+from phlib.run import manifest, memo
 from phlib.run.background import Later
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.cluster import ClusterPool
@@ -128,11 +128,14 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     pool = _early_pool(config, options, workers)
     for problem in inputs.warnings:
         console.say(f"warning: {problem}")
-    scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
-                       config.quarter, list(config.areas), list(config.services))  # fmt: skip
+    card_key = memo.scorecard_key(config)
+    scorecard = memo.recall_scorecard(config.outputs_dir / config.quarter.id, card_key)
+    if scorecard is None:  # worked out in the background while the workers run
+        scorecard = Later(build_scorecard, inputs.catalogue, inputs.observations,
+                          config.quarter, list(config.areas), list(config.services))  # fmt: skip
     blockers = []
     if config.publication == "public":
-        scorecard = scorecard.result()
+        scorecard = scorecard.result() if isinstance(scorecard, Later) else scorecard
         blockers = publication_check(config, inputs, scorecard,
                                      options.override_publication_checks)  # fmt: skip
         for blocker in blockers:
@@ -157,8 +160,8 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
             else:
                 pool.close(graceful=False)  # an early worker that is not needed after all
         with prepared(config, inputs, "phreport run", console) as stage:
-            outcome = _execute(config, options, inputs, scorecard, stage, pool, console,
-                               started, clock, workers, blockers, keys)  # fmt: skip
+            outcome = _execute(config, options, inputs, (scorecard, card_key), stage, pool,
+                               console, started, clock, workers, blockers, keys)  # fmt: skip
     except BaseException:
         pool.close(graceful=False)
         raise
@@ -166,9 +169,14 @@ def run_quarter(config, options: RunOptions, console: Console) -> RunOutcome:
     return outcome
 
 
-def _execute(config, options, inputs, scorecard, stage, pool, console, started, clock, workers,
+def _execute(config, options, inputs, card, stage, pool, console, started, clock, workers,
              blockers, keys) -> RunOutcome:  # fmt: skip
+    """Execute or reuse each notebook into the staging folder, assemble the pages around them
+    and swap it in; `card` is the scorecard (perhaps still to work out) and its key."""
     live = stage.live
+    scorecard, card_key = card
+    checked_key = memo.review_key(config, inputs, card_key)
+    remembered = memo.recall_review(live, checked_key) if config.publication != "public" else None
     previous = manifest.read(live / "manifest.json")
     plan = decide(keys, previous, live, options.force)  # again: the lock is held now
     area_names = dict(inputs.catalogue.areas)
@@ -180,9 +188,9 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
         jobs = longest_first(jobs, previous)
         console.say(start_line(len(jobs), config.quarter.label, inputs.areas, workers))
         progress = console.progress(len(jobs), decisions=plan)
-        review = (
-            Later(_review, config, inputs, scorecard) if config.publication != "public" else None
-        )
+        review = None
+        if config.publication != "public" and remembered is None:
+            review = Later(_review, config, inputs, scorecard)
         try:
             if isinstance(scorecard, Later):
                 scorecard.start()  # while the workers run, the scorecard is worked out here
@@ -202,7 +210,10 @@ def _execute(config, options, inputs, scorecard, stage, pool, console, started, 
         seconds = time.perf_counter() - clock
         used = min(workers, sum(d.execute for d in plan.values()))
         summary = summary_line(after, seconds, used, config, plan)
-        review = review.result() if review is not None else ()
+        review = review.result() if review is not None else (remembered or ())
+        memo.keep_scorecard(folder, card_key, scorecard)
+        if config.publication != "public":
+            memo.keep_review(folder, checked_key, review)
         assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]
         _write_log(folder, console, results, summary, config)

@@ -1,0 +1,125 @@
+"""The quarter's scorecard and review list kept from one run to the next, keyed by their inputs.
+
+Working out the scorecard (every indicator of every area) and the review list takes about half
+a second on the sample, as long as the rest of a run that executes nothing. A run therefore
+writes both beside its outputs, as `scorecard.cache.json` and `review.cache.json` in the
+quarter's folder (inside the staging folder, swapped in whole like everything else), each with
+the key it was worked out for. The next run uses them only when its own key is the same:
+
+- the scorecard's key: phlib's source, the dependency set, the parameter file and every data
+  file (by SHA-256), the quarter, and the areas and services of the parameter file;
+- the review list's key: the scorecard's key, the run's areas and services, its publication
+  mode, and the hashes of every notebook and narrative file the run reads.
+
+A file that cannot be read, has another format or another key is simply worked out again.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"area": ["north"], "current": [float("nan")], "restricted": [True]})
+>>> frame.equals(from_records(to_records(frame), list(frame.columns)))
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from phlib import atomic
+from phlib.hashes import file_hashes
+from phlib.report.review import ReviewItem
+from phlib.rules.scorecard import COLUMNS
+from phlib.run.job_list import input_hashes
+from phlib.run.keys import dependencies_digest, key_of, phlib_digest
+
+FORMAT = 1
+SCORECARD_FILE = "scorecard.cache.json"
+REVIEW_FILE = "review.cache.json"
+
+
+def scorecard_key(config) -> str:
+    """What the scorecard of `config`'s quarter is worked out from."""
+    data = file_hashes([*config.data_paths, config.path], config.project_root)
+    return key_of(
+        {
+            "phlib": phlib_digest(),
+            "dependencies": dependencies_digest(config.project_root),
+            "data": data,
+            "quarter": config.quarter.id,
+            "areas": list(config.areas),
+            "services": list(config.services),
+        }
+    )
+
+
+def review_key(config, inputs, card_key: str) -> str:
+    """What the review list of a run over `inputs`' areas and services is worked out from."""
+    return key_of(
+        {
+            "scorecard": card_key,
+            "areas": list(inputs.areas),
+            "services": list(inputs.services),
+            "publication": config.publication,
+            "files": input_hashes(config, inputs),
+        }
+    )
+
+
+def to_records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as JSON-able dicts (missing numbers as None)."""
+    rows = frame.to_dict(orient="records")
+    return [{k: _plain(v) for k, v in row.items()} for row in rows]
+
+
+def from_records(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """The frame `to_records` was given, built as `build_scorecard` builds it."""
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _plain(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _recall(live: Path, name: str, key: str):
+    try:
+        data = json.loads((Path(live) / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    return data.get("value")
+
+
+def _keep(folder: Path, name: str, key: str, value) -> None:
+    text = json.dumps({"format": FORMAT, "key": key, "value": value}, allow_nan=False)
+    atomic.write_text(Path(folder) / name, text + "\n", durable=False)
+
+
+def recall_scorecard(live: Path, key: str) -> pd.DataFrame | None:
+    """The scorecard the last run kept in `live` for `key`, else None."""
+    rows = _recall(live, SCORECARD_FILE, key)
+    return from_records(rows, COLUMNS) if isinstance(rows, list) else None
+
+
+def keep_scorecard(folder: Path, key: str, scorecard: pd.DataFrame) -> None:
+    _keep(folder, SCORECARD_FILE, key, to_records(scorecard))
+
+
+def recall_review(live: Path, key: str) -> list[ReviewItem] | None:
+    """The review list the last run kept in `live` for `key`, else None."""
+    items = _recall(live, REVIEW_FILE, key)
+    if not isinstance(items, list):
+        return None
+    try:
+        return [ReviewItem(**item) for item in items]
+    except TypeError:
+        return None
+
+
+def keep_review(folder: Path, key: str, items) -> None:
+    _keep(folder, REVIEW_FILE, key, [asdict(item) for item in items])

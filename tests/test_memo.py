@@ -1,0 +1,99 @@
+"""The scorecard and review list kept between runs (`phlib.run.memo`): recalled only for the
+same key, and then equal to what working them out again gives."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from phlib.inputs.config import load_parameters
+from phlib.rules.scorecard import build_scorecard
+from phlib.run import memo
+from phlib.run.checks import check_quarter
+from phlib.run.review_list import review_list
+
+PROJECT = Path(__file__).resolve().parents[1]
+QUARTER = "2022-23-Q3"
+
+
+def project_copy(root: Path) -> Path:
+    """The project's inputs copied into `root`."""
+    for folder in ("data", "narratives", "notebooks", "parameters"):
+        shutil.copytree(PROJECT / folder, root / folder)
+    shutil.copy(PROJECT / "constraints.txt", root / "constraints.txt")
+    return root
+
+
+def loaded(root: Path):
+    config = load_parameters(root / "parameters" / f"{QUARTER}.yaml", root)
+    return config, check_quarter(config, None, None)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    config, inputs = loaded(PROJECT)
+    card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
+                           list(config.areas), list(config.services))  # fmt: skip
+    return config, inputs, card
+
+
+def test_a_kept_scorecard_is_recalled_equal_to_the_one_worked_out(sample, tmp_path):
+    config, _, card = sample
+    key = memo.scorecard_key(config)
+    memo.keep_scorecard(tmp_path, key, card)
+    recalled = memo.recall_scorecard(tmp_path, key)
+    assert recalled is not None and len(recalled) == len(card) > 100
+    pd.testing.assert_frame_equal(recalled, card, check_exact=True)
+    assert card["current"].isna().any() and card["restricted"].any()  # both kinds round-trip
+
+
+def test_a_kept_review_list_is_recalled_item_for_item(sample, tmp_path):
+    config, inputs, card = sample
+    items = review_list(config, inputs, card)
+    assert items and any(i.blocking for i in items) and any(not i.blocking for i in items)
+    key = memo.review_key(config, inputs, memo.scorecard_key(config))
+    memo.keep_review(tmp_path, key, items)
+    assert memo.recall_review(tmp_path, key) == items
+    assert memo.recall_review(tmp_path, "another key") is None
+
+
+def test_nothing_is_recalled_for_another_key_a_damaged_file_or_another_format(sample, tmp_path):
+    config, _, card = sample
+    memo.keep_scorecard(tmp_path, "a", card)
+    assert memo.recall_scorecard(tmp_path, "b") is None
+    path = tmp_path / memo.SCORECARD_FILE
+    path.write_text(path.read_text()[:100], encoding="utf-8")
+    assert memo.recall_scorecard(tmp_path, "a") is None
+    path.write_text(json.dumps({"format": 0, "key": "a", "value": []}), encoding="utf-8")
+    assert memo.recall_scorecard(tmp_path, "a") is None
+    (tmp_path / memo.REVIEW_FILE).write_text(
+        json.dumps({"format": memo.FORMAT, "key": "a", "value": [{"who": "x"}]}), "utf-8"
+    )
+    assert memo.recall_review(tmp_path, "a") is None
+    assert memo.recall_scorecard(tmp_path / "missing", "a") is None
+
+
+def test_a_data_file_changes_both_keys_and_a_narrative_only_the_review_key(tmp_path):
+    copy = project_copy(tmp_path)
+    config, inputs = loaded(copy)
+    card, review = memo.scorecard_key(config), memo.review_key(config, inputs, "c")
+    story = next((copy / "narratives" / QUARTER).rglob("*.md"))
+    story.write_text(story.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    assert memo.scorecard_key(config) == card
+    assert memo.review_key(config, inputs, "c") != review
+    data = config.observation_paths[0]
+    data.write_bytes(data.read_bytes() + b"\n")
+    assert memo.scorecard_key(config) != card
+    assert memo.review_key(config, inputs, "c") != memo.review_key(config, inputs, "d")
+
+
+def test_review_items_and_missing_numbers_are_plain_json():
+    frame = pd.DataFrame({"x": [1.5, float("nan")], "y": ["a", None], "z": [True, False]})
+    rows = memo.to_records(frame)
+    assert rows == [{"x": 1.5, "y": "a", "z": True}, {"x": None, "y": None, "z": False}]
+    json.dumps(rows, allow_nan=False)
+    assert memo.from_records(rows, ["x", "y", "z"]).equals(frame)
