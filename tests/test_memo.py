@@ -91,9 +91,26 @@ def test_a_data_file_changes_both_keys_and_a_narrative_only_the_review_key(tmp_p
     assert memo.review_key(config, inputs, "c") != memo.review_key(config, inputs, "d")
 
 
-def test_review_items_and_missing_numbers_are_plain_json():
-    frame = pd.DataFrame({"x": [1.5, float("nan")], "y": ["a", None], "z": [True, False]})
-    rows = memo.to_records(frame)
-    assert rows == [{"x": 1.5, "y": "a", "z": True}, {"x": None, "y": None, "z": False}]
-    json.dumps(rows, allow_nan=False)
-    assert memo.from_records(rows, ["x", "y", "z"]).equals(frame)
+@pytest.mark.parametrize(
+    "column",
+    [[1.5, float("nan")], ["a", None], ["a", float("nan")], [None, None], [float("nan")] * 2,
+     [True, None], [1, 2], [True, False]],
+)  # fmt: skip
+def test_a_frame_comes_back_with_its_values_missing_ones_and_dtypes(column):
+    frame = pd.DataFrame({"x": column, "y": ["p", "q"]})
+    data = json.loads(json.dumps(memo.to_records(frame)))
+    back = memo.from_records(data)
+    assert back is not None and list(back.dtypes) == list(frame.dtypes)
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert [type(v) for v in back["x"]] == [type(v) for v in frame["x"]]
+
+
+def test_a_frame_whose_dtypes_would_change_is_not_recalled():
+    frame = pd.DataFrame({"x": pd.array([1, None], dtype="Int64")})
+    assert memo.from_records(json.loads(json.dumps(memo.to_records(frame)))) is None
+
+
+def test_a_frame_json_cannot_hold_is_not_kept(tmp_path):
+    frame = pd.DataFrame({"when": [pd.Timestamp("2022-12-31")]})
+    memo.keep_scorecard(tmp_path, "a", frame)
+    assert not (tmp_path / memo.SCORECARD_FILE).exists()

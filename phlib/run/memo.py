@@ -15,14 +15,13 @@ A file that cannot be read, has another format or another key is simply worked o
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"area": ["north"], "current": [float("nan")], "restricted": [True]})
->>> frame.equals(from_records(to_records(frame), list(frame.columns)))
+>>> frame.equals(from_records(to_records(frame)))
 True
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict
 from pathlib import Path
 
@@ -68,20 +67,26 @@ def review_key(config, inputs, card_key: str) -> str:
     )
 
 
-def to_records(frame: pd.DataFrame) -> list[dict]:
-    """A frame's rows as JSON-able dicts (missing numbers as None)."""
-    rows = frame.to_dict(orient="records")
-    return [{k: _plain(v) for k, v in row.items()} for row in rows]
+def to_records(frame: pd.DataFrame) -> dict:
+    """A frame as JSON-able data: its columns, their dtypes and its rows (missing values kept as
+    they are, NaN or None)."""
+    rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    dtypes = [str(t) for t in frame.dtypes]
+    return {"columns": list(frame.columns), "dtypes": dtypes, "rows": rows}
 
 
-def from_records(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    """The frame `to_records` was given, built as `build_scorecard` builds it."""
-    return pd.DataFrame(rows, columns=columns)
+def from_records(data: dict) -> pd.DataFrame | None:
+    """The frame `to_records` was given, built as `build_scorecard` builds it; None when its
+    columns would not come back with the same dtypes."""
+    columns = data["columns"]
+    frame = pd.DataFrame([dict(zip(columns, row, strict=True)) for row in data["rows"]],
+                         columns=columns)  # fmt: skip
+    return frame if [str(t) for t in frame.dtypes] == data["dtypes"] else None
 
 
 def _plain(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    if value is pd.NA or value is pd.NaT:
+        return None  # the dtype check in `from_records` then declines the frame
     return value.item() if hasattr(value, "item") else value
 
 
@@ -96,14 +101,22 @@ def _recall(live: Path, name: str, key: str):
 
 
 def _keep(folder: Path, name: str, key: str, value) -> None:
-    text = json.dumps({"format": FORMAT, "key": key, "value": value}, allow_nan=False)
+    """Write `value` for `key`; a value JSON cannot hold is not kept (worked out next time)."""
+    try:
+        text = json.dumps({"format": FORMAT, "key": key, "value": value})
+    except (TypeError, ValueError):
+        (Path(folder) / name).unlink(missing_ok=True)
+        return
     atomic.write_text(Path(folder) / name, text + "\n", durable=False)
 
 
 def recall_scorecard(live: Path, key: str) -> pd.DataFrame | None:
     """The scorecard the last run kept in `live` for `key`, else None."""
-    rows = _recall(live, SCORECARD_FILE, key)
-    return from_records(rows, COLUMNS) if isinstance(rows, list) else None
+    data = _recall(live, SCORECARD_FILE, key)
+    try:
+        return from_records(data) if data["columns"] == COLUMNS else None
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def keep_scorecard(folder: Path, key: str, scorecard: pd.DataFrame) -> None:
