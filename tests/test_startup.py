@@ -40,3 +40,39 @@ def test_the_check_detects_a_heavy_import():
     # the same check sees scipy once an interval is worked out from counts
     worked = "from phlib.rules.intervals import byar_ci; byar_ci(3, 1000)"
     assert loaded_after(worked) == ["scipy"]
+
+
+SPAWNING_SCRIPT = """\
+import multiprocessing, sys, time
+from pathlib import Path
+
+with open(sys.argv[1], "a") as marker:  # once per process that imports this file
+    print(__name__, file=marker)
+
+if __name__ == "__main__":
+    from phlib.run.startup import main_module_hidden
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(target=time.sleep, args=(0,))
+    if sys.argv[2] == "hidden":
+        with main_module_hidden():
+            process.start()
+    else:
+        process.start()
+    process.join()
+    print(hasattr(sys.modules["__main__"], "__file__"), sys.modules["__main__"].__spec__)
+"""
+
+
+@pytest.mark.parametrize("how, imports", [("hidden", ["__main__"]),
+                                          ("plain", ["__main__", "__mp_main__"])])  # fmt: skip
+def test_a_spawned_worker_does_not_import_the_main_module_again(tmp_path, how, imports):
+    # phreport's workers are spawned; without main_module_hidden each would import the
+    # `phreport` script again, and with it phlib.cli and pandas
+    script, marker = tmp_path / "script.py", tmp_path / "marker.txt"
+    script.write_text(SPAWNING_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(script), str(marker), how], capture_output=True,
+                          text=True, timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text().split() == imports
+    assert done.stdout.split() == ["True", "None"]  # the main module is whole again after

@@ -5,9 +5,14 @@ when it is installed (JupyterLab's dependencies install it); that package compil
 grammars at import time, which costs seconds in every process that reads a notebook. Notebook
 validation never uses the URI formats it checks, so `skip_slow_optional_imports` marks it as
 unavailable (jsonschema then simply does not check those formats). Importing this module does
-it, so `phlib.cli` imports it before anything else of phlib (worker processes, started by
-spawning, import `phlib.cli` first too); phreport also calls it first thing in its own process
-and in each worker.
+it, so `phlib.cli` and `phlib.run.workers` (what a spawned worker imports) import it before
+anything else of phlib; phreport also calls it first thing in its own process and in each
+worker.
+
+`main_module_hidden` keeps multiprocessing from importing the main module again in each
+worker it spawns: for `phreport` that is the console script, hence all of `phlib.cli` and
+pandas (about 0.5 s of processor time per worker), where a worker needs only
+`phlib.run.workers`.
 
 >>> skip_slow_optional_imports()
 >>> import sys
@@ -18,6 +23,7 @@ True
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager, suppress
 
 SLOW_OPTIONAL = ("rfc3987_syntax",)
 
@@ -27,6 +33,24 @@ def skip_slow_optional_imports() -> None:
     something has imported them already)."""
     for name in SLOW_OPTIONAL:
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+@contextmanager
+def main_module_hidden():
+    """While processes are spawned inside it, the main module has no `__spec__` and no
+    `__file__`, so multiprocessing's spawn does not import it in the child (the spawned
+    target must then live in an importable module, as `phlib.run.workers._worker` does)."""
+    main = sys.modules.get("__main__")
+    saved = {name: getattr(main, name) for name in ("__spec__", "__file__") if hasattr(main, name)}
+    try:
+        if main is not None:
+            main.__spec__ = None
+            with suppress(AttributeError):
+                del main.__file__
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
 
 
 skip_slow_optional_imports()  # on import: see the module docstring

@@ -24,10 +24,10 @@ from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import wait
 
+import phlib.run.startup as startup  # first: before anything imports nbformat
 from phlib.report.section import exporter
 from phlib.run.jobs import Job, JobResult, execute_job, one_line
 from phlib.run.kernels import DEFAULT_PRELOAD, KernelPool, register_engine
-from phlib.run.startup import skip_slow_optional_imports
 from phlib.run.zygote import Zygote, start_zygote
 
 
@@ -40,7 +40,7 @@ def _die_with_parent() -> None:
 
 
 def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int, zygote=None) -> None:
-    skip_slow_optional_imports()
+    startup.skip_slow_optional_imports()
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.getppid() != parent:
@@ -132,7 +132,8 @@ class WorkerPool:
             name="phreport-worker",
             daemon=True,
         )
-        process.start()
+        with startup.main_module_hidden():  # the worker imports phlib.run.workers, not phlib.cli
+            process.start()
         child_conn.close()
         if zygote is not None:
             zygote.handed_over()

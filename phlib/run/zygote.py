@@ -2,9 +2,10 @@
 
 A fresh kernel spends about a second of processor time importing Python, ipykernel, pandas,
 matplotlib and phlib before the notebook's first cell runs. A `Zygote` is a helper process
-(`python -m phlib.run.zygote`) that imports ipykernel, runs the preload once and then waits;
-each kernel is a `fork()` of it that goes straight to `IPKernelApp.launch_instance`, so it
-starts with those modules already in memory and pays only for its own work. Nothing runs in
+(`python -m phlib.run.zygote_process`, its loop) that imports ipykernel, runs the preload once
+and then waits; each kernel is a `fork()` of it that goes straight to
+`IPKernelApp.launch_instance`, so it starts with those modules already in memory and pays only
+for its own work. Nothing runs in
 the zygote that a notebook would see: the preload only fills module caches, and the zygote
 starts no kernel, thread or event loop of its own before forking.
 
@@ -25,19 +26,17 @@ True
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
-import traceback
 from multiprocessing.reduction import DupFd
 
-from phlib.inputs.reading import preread
 from phlib.run.forked import KERNEL_MODULE, ForkedProcess, interpreter
+
+PROCESS_MODULE = "phlib.run.zygote_process"  # what the zygote process runs
 
 #: The matplotlib backend ipykernel selects when none is set; set before the preload imports
 #: matplotlib, as a fresh kernel sets it before the notebook does.
@@ -94,7 +93,7 @@ class Zygote:
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", INLINE_BACKEND)
         self.process = subprocess.Popen(
-            [*interpreter, "-m", "phlib.run.zygote", preload],
+            [*interpreter, "-m", PROCESS_MODULE, preload],
             cwd=cwd,  # as for a fresh kernel: its folder is first on sys.path
             env=env,
             stdin=subprocess.PIPE,
@@ -170,87 +169,3 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-def _reap(signum, frame) -> None:
-    with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
-
-
-def _become_kernel(request: dict) -> None:
-    """In the forked child: turn into the kernel the request asks for; never returns."""
-    code = 1
-    try:
-        os.setsid()
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        null = os.open(os.devnull, os.O_RDWR)
-        err = null
-        if request.get("stderr"):
-            err = os.open(request["stderr"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.dup2(null, 0)
-        os.dup2(null, 1)
-        os.dup2(err, 2)
-        os.chdir(request["cwd"])
-        parent = os.getppid()
-        os.environ.clear()
-        os.environ.update(request["env"], JPY_PARENT_PID=str(parent))
-        # ipykernel reads JPY_PARENT_PID when it is imported (here, in the zygote), so the
-        # parent it must watch is passed as an option: the kernel exits when the zygote does.
-        argv = [*request["argv"], f"--IPKernelApp.parent_handle={parent}"]
-        sys.argv = [KERNEL_MODULE, *argv]
-        from ipykernel.kernelapp import IPKernelApp
-
-        IPKernelApp.launch_instance(argv=argv)
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        with contextlib.suppress(BaseException):
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
-
-
-def serve(preload: str) -> None:
-    """The zygote's main loop: one JSON request per line in, one kernel pid per line out."""
-    requests = os.fdopen(os.dup(0), "rb")
-    replies = os.fdopen(os.dup(1), "wb")
-    null = os.open(os.devnull, os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
-    import ipykernel.kernelapp  # noqa: F401 (the kernel itself, imported once here)
-
-    with contextlib.suppress(Exception):
-        exec(compile(preload, "<preload>", "exec"), {"__name__": "__preload__"})
-    signal.signal(signal.SIGCHLD, _reap)
-    kernels = []
-    for line in requests:
-        request = json.loads(line)
-        if "preread" in request:
-            with contextlib.suppress(Exception):  # read_table reports what cannot be read
-                preread(request["preread"])
-            replies.write(b"0\n")
-            replies.flush()
-            continue
-        pid = os.fork()
-        if pid == 0:
-            requests.close()
-            replies.close()
-            _become_kernel(request)
-        kernels.append(pid)
-        replies.write(b"%d\n" % pid)
-        replies.flush()
-    for pid in kernels:  # the worker has gone: so do its kernels (each leads its group,
-        with contextlib.suppress(OSError):  # unless it was forked a moment ago)
-            os.killpg(pid, signal.SIGKILL)
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    os._exit(0)  # nothing to save: skip tearing down pandas, matplotlib and the rest
-
-
-if __name__ == "__main__":
-    serve(sys.argv[1] if len(sys.argv) > 1 else "")

@@ -1,0 +1,105 @@
+"""The zygote process itself (`python -m phlib.run.zygote_process PRELOAD`): it imports
+ipykernel, runs the preload, then forks one kernel per request read from its pipe and parses
+observation files when asked, so that its kernels find them parsed.
+
+`phlib.run.zygote` starts it and talks to it; this module is kept apart so that the worker
+processes, which only talk to a zygote, never import what the zygote loads (pandas through
+`phlib.inputs.reading`, ipykernel).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import signal
+import sys
+import traceback
+
+from phlib.inputs.reading import preread
+from phlib.run.forked import KERNEL_MODULE
+
+
+def _reap(signum, frame) -> None:
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+
+
+def _become_kernel(request: dict) -> None:
+    """In the forked child: turn into the kernel the request asks for; never returns."""
+    code = 1
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDWR)
+        err = null
+        if request.get("stderr"):
+            err = os.open(request["stderr"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        os.dup2(err, 2)
+        os.chdir(request["cwd"])
+        parent = os.getppid()
+        os.environ.clear()
+        os.environ.update(request["env"], JPY_PARENT_PID=str(parent))
+        # ipykernel reads JPY_PARENT_PID when it is imported (here, in the zygote), so the
+        # parent it must watch is passed as an option: the kernel exits when the zygote does.
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={parent}"]
+        sys.argv = [KERNEL_MODULE, *argv]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=argv)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(preload: str) -> None:
+    """The zygote's main loop: one JSON request per line in, one kernel pid per line out."""
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    import ipykernel.kernelapp  # noqa: F401 (the kernel itself, imported once here)
+
+    with contextlib.suppress(Exception):
+        exec(compile(preload, "<preload>", "exec"), {"__name__": "__preload__"})
+    signal.signal(signal.SIGCHLD, _reap)
+    kernels = []
+    for line in requests:
+        request = json.loads(line)
+        if "preread" in request:
+            with contextlib.suppress(Exception):  # read_table reports what cannot be read
+                preread(request["preread"])
+            replies.write(b"0\n")
+            replies.flush()
+            continue
+        pid = os.fork()
+        if pid == 0:
+            requests.close()
+            replies.close()
+            _become_kernel(request)
+        kernels.append(pid)
+        replies.write(b"%d\n" % pid)
+        replies.flush()
+    for pid in kernels:  # the worker has gone: so do its kernels (each leads its group,
+        with contextlib.suppress(OSError):  # unless it was forked a moment ago)
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    os._exit(0)  # nothing to save: skip tearing down pandas, matplotlib and the rest
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1] if len(sys.argv) > 1 else "")
