@@ -31,7 +31,7 @@ browser:
 	bash scripts/install-browser.sh
 
 test: setup browser
-	$(BIN)/python -m pytest -n 2 --dist loadscope
+	$(BIN)/python -m pytest -n 3 --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,7 +1,7 @@
 """Suite-wide pytest settings for the whole project (tests, doctests of phlib, notebooks).
 
 The shared fixtures are in tests/conftest.py and tests/e2e/conftest.py; this file only tells
-pytest-xdist how to share the work when `make test` runs the suite in two processes (`-n 2`).
+pytest-xdist how to share the work when `make test` runs the suite in three processes (`-n 3`).
 """
 
 from __future__ import annotations
