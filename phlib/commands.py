@@ -22,8 +22,7 @@ from phlib.inputs.config import list_quarters, load_parameters, parameters_path
 from phlib.narratives.review import carry_forward
 from phlib.report.pdf import print_quarter
 from phlib.rules.periods import Quarter
-from phlib.rules.scorecard import build_scorecard
-from phlib.run import manifest
+from phlib.run import manifest, memo
 from phlib.run.checks import check_quarter, notebook_keys, publication_check
 from phlib.run.data_checks import quarter_warnings
 from phlib.run.export import export_quarter
@@ -31,7 +30,7 @@ from phlib.run.importer import import_fingertips
 from phlib.run.lock import RunLock
 from phlib.run.progress import Console
 from phlib.run.quarter import RunOptions, known_keys, pull_edits, run_quarter
-from phlib.run.review_list import review_lines, review_list
+from phlib.run.review_list import review_lines
 
 
 def quarter_id(text: str, name: str = "QUARTER") -> str:
@@ -92,12 +91,12 @@ def cmd_check(args, console) -> int:
     inputs = check_quarter(config, args.areas, args.services)
     for problem in (*inputs.warnings, *quarter_warnings(config, inputs)):
         console.say(f"warning: {problem}")
-    card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
-                           list(inputs.areas), list(inputs.services))  # fmt: skip
+    # kept by the last run for the same inputs, else worked out for the areas checked
+    card, review, _ = memo.recalled_or_built(config, inputs, inputs.areas, inputs.services)
     if config.publication == "public":
         publication_check(config, inputs, card)
     else:  # the review list: what a public build would refuse, as warnings
-        for line in review_lines(review_list(config, inputs, card)):
+        for line in review_lines(review):
             console.say(line)
     count = len(inputs.catalogue.indicators) if inputs.catalogue is not None else 0
     rows = len(inputs.observations) if inputs.observations is not None else 0

@@ -114,3 +114,21 @@ def test_a_frame_json_cannot_hold_is_not_kept(tmp_path):
     frame = pd.DataFrame({"when": [pd.Timestamp("2022-12-31")]})
     memo.keep_scorecard(tmp_path, "a", frame)
     assert not (tmp_path / memo.SCORECARD_FILE).exists()
+
+
+def test_check_and_export_recall_what_a_run_kept_for_the_same_inputs_else_work_it_out(tmp_path):
+    copy = project_copy(tmp_path)
+    config, inputs = loaded(copy)
+    fresh, items, (card_key, checked_key) = memo.recalled_or_built(config, inputs)
+    assert len(fresh) > 100 and items == review_list(config, inputs, fresh)
+    live = config.outputs_dir / config.quarter.id
+    marked = fresh.assign(title="kept by the last run")  # so that a recalled one shows
+    memo.keep_scorecard(live, card_key, marked)
+    memo.keep_review(live, checked_key, items[:1])
+    card, kept, _ = memo.recalled_or_built(config, inputs)
+    assert set(card["title"]) == {"kept by the last run"} and kept == items[:1]
+    data = config.observation_paths[0]
+    data.write_bytes(data.read_bytes() + b"\n")  # new inputs: worked out again
+    card, again, _ = memo.recalled_or_built(config, inputs)
+    pd.testing.assert_frame_equal(card, fresh)
+    assert again == items

@@ -21,13 +21,11 @@ from phlib.narratives.memory import memory_of
 from phlib.report import assemble
 from phlib.report.pages import section_page
 from phlib.report.section import render_section
-from phlib.rules.scorecard import build_scorecard
-from phlib.run import manifest
+from phlib.run import manifest, memo
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.jobs import JobResult
 from phlib.run.quarter import assemble_private, prepared
 from phlib.run.redact import public_log, public_manifest
-from phlib.run.review_list import review_list
 
 
 def _refresh_section(config, folder: Path, area: str, service: str, prov, area_names, private):
@@ -73,8 +71,7 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
             f"run 'phreport run {config.quarter.id} --publication {config.publication}'",
             column="publication", value=config.publication,
         )])  # fmt: skip
-    scorecard = build_scorecard(inputs.catalogue, inputs.observations, config.quarter,
-                                list(config.areas), list(config.services))  # fmt: skip
+    scorecard, review, (card_key, checked_key) = memo.recalled_or_built(config, inputs)
     overridden = (manifest.read(live / "manifest.json") or {}).get("publication_override", {})
     publication_check(config, inputs, scorecard, bool(overridden.get("used")))
     with prepared(config, inputs, "phreport export", console) as stage:
@@ -109,7 +106,9 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 f"{config.publication} build."
             )
             public = config.publication == "public"
-            review = review_list(config, inputs, scorecard) if not public else ()
+            memo.keep_scorecard(folder, card_key, scorecard)
+            if not public:
+                memo.keep_review(folder, checked_key, review)
             assemble.write_index(folder, config, prov, after, scorecard, area_names, summary,
                                  review)  # fmt: skip
             previous["exported"] = {

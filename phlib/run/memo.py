@@ -12,6 +12,8 @@ the key it was worked out for. The next run uses them only when its own key is t
   mode, and the hashes of every notebook and narrative file the run reads.
 
 A file that cannot be read, has another format or another key is simply worked out again.
+`phreport check` and `phreport export` recall them too (`recalled_or_built`); `check` writes
+nothing, so it never keeps them.
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"area": ["north"], "current": [float("nan")], "restricted": [True]})
@@ -30,9 +32,10 @@ import pandas as pd
 from phlib import atomic
 from phlib.hashes import file_hashes
 from phlib.report.review import ReviewItem
-from phlib.rules.scorecard import COLUMNS
+from phlib.rules.scorecard import COLUMNS, build_scorecard
 from phlib.run.job_list import input_hashes
 from phlib.run.keys import dependencies_digest, key_of, phlib_digest
+from phlib.run.review_list import review_list
 
 FORMAT = 1
 SCORECARD_FILE = "scorecard.cache.json"
@@ -136,3 +139,23 @@ def recall_review(live: Path, key: str) -> list[ReviewItem] | None:
 
 def keep_review(folder: Path, key: str, items) -> None:
     _keep(folder, REVIEW_FILE, key, [asdict(item) for item in items])
+
+
+def recalled_or_built(config, inputs, areas=None, services=None) -> tuple:
+    """(scorecard, review list, their keys) for a run over `inputs`: each recalled from the
+    quarter's outputs when kept there for the same inputs, else worked out now (the scorecard
+    for `areas` and `services`, by default the parameter file's). Public builds get no review
+    list (an empty one)."""
+    live = config.outputs_dir / config.quarter.id
+    card_key = scorecard_key(config)
+    card = recall_scorecard(live, card_key)
+    if card is None:
+        areas, services = list(areas or config.areas), list(services or config.services)
+        card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter, areas,
+                               services)  # fmt: skip
+    checked_key = review_key(config, inputs, card_key)
+    items: list = []
+    if config.publication != "public":
+        items = recall_review(live, checked_key)
+        items = review_list(config, inputs, card) if items is None else items
+    return card, items, (card_key, checked_key)
