@@ -106,8 +106,8 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 f"{config.publication} build."
             )
             public = config.publication == "public"
-            memo.keep_scorecard(folder, card_key, scorecard)
-            if not public:
+            if not public:  # the scorecard's figures are not yet redacted
+                memo.keep_scorecard(folder, card_key, scorecard)
                 memo.keep_review(folder, checked_key, review)
             assemble.write_index(folder, config, prov, after, scorecard, area_names, summary,
                                  review)  # fmt: skip

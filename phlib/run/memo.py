@@ -12,6 +12,8 @@ the key it was worked out for. The next run uses them only when its own key is t
   mode, and the hashes of every notebook and narrative file the run reads.
 
 A file that cannot be read, has another format or another key is simply worked out again.
+Public builds keep neither: the kept scorecard holds every figure before redaction, and the
+outputs of a public build are meant to be shared as they are.
 `phreport check` and `phreport export` recall them too (`recalled_or_built`); `check` writes
 nothing, so it never keeps them.
 

@@ -211,8 +211,8 @@ def _execute(config, options, inputs, card, stage, pool, console, started, clock
         used = min(workers, sum(d.execute for d in plan.values()))
         summary = summary_line(after, seconds, used, config, plan)
         review = review.result() if review is not None else (remembered or ())
-        memo.keep_scorecard(folder, card_key, scorecard)
-        if config.publication != "public":
+        if config.publication != "public":  # the scorecard's figures are not yet redacted
+            memo.keep_scorecard(folder, card_key, scorecard)
             memo.keep_review(folder, checked_key, review)
         assemble.write_index(folder, config, prov, after, scorecard, area_names, summary, review)
         failed = [r for r in results if not r.ok]

@@ -29,6 +29,7 @@ from phlib.inputs.config import load_parameters
 from phlib.inputs.observations import load_observations
 from phlib.rules.publication import Publication
 from phlib.rules.selection import headline_series, summarise
+from phlib.run import memo
 
 QUARTER = h.QUARTER
 pytestmark = pytest.mark.slow
@@ -184,6 +185,13 @@ def test_no_figure_of_a_restricted_indicator_appears(build):
                 ("", "", "", "Not published")
             ]
     assert checked > 100
+
+
+def test_a_public_build_keeps_no_scorecard_between_runs(build, sample_run):
+    # the kept scorecard (phlib.run.memo) holds every figure before redaction
+    kept = (memo.SCORECARD_FILE, memo.REVIEW_FILE)
+    assert all((sample_run.outputs / name).is_file() for name in kept)  # internal builds do
+    assert not [p for p in build.out.rglob("*") if p.name in kept]
 
 
 def test_restricted_cards_and_tables_say_not_published_and_draw_no_chart(build):
