@@ -92,11 +92,11 @@ def cmd_check(args, console) -> int:
     for problem in (*inputs.warnings, *quarter_warnings(config, inputs)):
         console.say(f"warning: {problem}")
     # kept by the last run for the same inputs, else worked out for the areas checked
-    card, review, _ = memo.recalled_or_built(config, inputs, inputs.areas, inputs.services)
+    card, card_key = memo.scorecard_for(config, inputs, inputs.areas, inputs.services)
     if config.publication == "public":
         publication_check(config, inputs, card)
     else:  # the review list: what a public build would refuse, as warnings
-        for line in review_lines(review):
+        for line in review_lines(memo.review_for(config, inputs, card, card_key)[0]):
             console.say(line)
     count = len(inputs.catalogue.indicators) if inputs.catalogue is not None else 0
     rows = len(inputs.observations) if inputs.observations is not None else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from phlib.inputs.config import load_parameters
 from phlib.rules.scorecard import build_scorecard
 from phlib.run import memo
 from phlib.run.checks import check_quarter
+from phlib.run.job_list import input_hashes
 from phlib.run.review_list import review_list
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -119,16 +121,29 @@ def test_a_frame_json_cannot_hold_is_not_kept(tmp_path):
 def test_check_and_export_recall_what_a_run_kept_for_the_same_inputs_else_work_it_out(tmp_path):
     copy = project_copy(tmp_path)
     config, inputs = loaded(copy)
-    fresh, items, (card_key, checked_key) = memo.recalled_or_built(config, inputs)
+    fresh, card_key = memo.scorecard_for(config, inputs)
+    items, checked_key = memo.review_for(config, inputs, fresh, card_key)
     assert len(fresh) > 100 and items == review_list(config, inputs, fresh)
     live = config.outputs_dir / config.quarter.id
     marked = fresh.assign(title="kept by the last run")  # so that a recalled one shows
     memo.keep_scorecard(live, card_key, marked)
     memo.keep_review(live, checked_key, items[:1])
-    card, kept, _ = memo.recalled_or_built(config, inputs)
-    assert set(card["title"]) == {"kept by the last run"} and kept == items[:1]
+    card, _ = memo.scorecard_for(config, inputs)
+    assert set(card["title"]) == {"kept by the last run"}
+    assert memo.review_for(config, inputs, card, card_key)[0] == items[:1]
+    public = replace(config, publication="public")
+    assert memo.review_for(public, inputs, card, card_key)[0] == []
     data = config.observation_paths[0]
     data.write_bytes(data.read_bytes() + b"\n")  # new inputs: worked out again
-    card, again, _ = memo.recalled_or_built(config, inputs)
+    card, new_key = memo.scorecard_for(config, inputs)
     pd.testing.assert_frame_equal(card, fresh)
-    assert again == items
+    assert memo.review_for(config, inputs, card, new_key)[0] == items
+
+
+def test_the_review_key_is_the_same_from_the_hashes_a_run_has_already(sample):
+    config, inputs, _ = sample
+    hashes = input_hashes(config, inputs)
+    assert memo.review_key(config, inputs, "c", hashes) == memo.review_key(config, inputs, "c")
+    assert memo.review_key(config, inputs, "c", {**hashes, "x": "y"}) != memo.review_key(
+        config, inputs, "c"
+    )

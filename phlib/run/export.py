@@ -71,7 +71,7 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
             f"run 'phreport run {config.quarter.id} --publication {config.publication}'",
             column="publication", value=config.publication,
         )])  # fmt: skip
-    scorecard, review, (card_key, checked_key) = memo.recalled_or_built(config, inputs)
+    scorecard, card_key = memo.scorecard_for(config, inputs)
     overridden = (manifest.read(live / "manifest.json") or {}).get("publication_override", {})
     publication_check(config, inputs, scorecard, bool(overridden.get("used")))
     with prepared(config, inputs, "phreport export", console) as stage:
@@ -106,6 +106,7 @@ def export_quarter(config, areas, services, console, argv=()) -> int:
                 f"{config.publication} build."
             )
             public = config.publication == "public"
+            review, checked_key = memo.review_for(config, inputs, scorecard, card_key)
             if not public:  # the scorecard's figures are not yet redacted
                 memo.keep_scorecard(folder, card_key, scorecard)
                 memo.keep_review(folder, checked_key, review)

@@ -14,8 +14,8 @@ the key it was worked out for. The next run uses them only when its own key is t
 A file that cannot be read, has another format or another key is simply worked out again.
 Public builds keep neither: the kept scorecard holds every figure before redaction, and the
 outputs of a public build are meant to be shared as they are.
-`phreport check` and `phreport export` recall them too (`recalled_or_built`); `check` writes
-nothing, so it never keeps them.
+`phreport check` and `phreport export` recall them too (`scorecard_for`, `review_for`);
+`check` writes nothing, so it never keeps them.
 
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"area": ["north"], "current": [float("nan")], "restricted": [True]})
@@ -59,15 +59,16 @@ def scorecard_key(config) -> str:
     )
 
 
-def review_key(config, inputs, card_key: str) -> str:
-    """What the review list of a run over `inputs`' areas and services is worked out from."""
+def review_key(config, inputs, card_key: str, hashes: dict | None = None) -> str:
+    """What the review list of a run over `inputs`' areas and services is worked out from;
+    `hashes` are `input_hashes(config, inputs)` when the caller has them already."""
     return key_of(
         {
             "scorecard": card_key,
             "areas": list(inputs.areas),
             "services": list(inputs.services),
             "publication": config.publication,
-            "files": input_hashes(config, inputs),
+            "files": input_hashes(config, inputs) if hashes is None else hashes,
         }
     )
 
@@ -143,21 +144,25 @@ def keep_review(folder: Path, key: str, items) -> None:
     _keep(folder, REVIEW_FILE, key, [asdict(item) for item in items])
 
 
-def recalled_or_built(config, inputs, areas=None, services=None) -> tuple:
-    """(scorecard, review list, their keys) for a run over `inputs`: each recalled from the
-    quarter's outputs when kept there for the same inputs, else worked out now (the scorecard
-    for `areas` and `services`, by default the parameter file's). Public builds get no review
-    list (an empty one)."""
-    live = config.outputs_dir / config.quarter.id
-    card_key = scorecard_key(config)
-    card = recall_scorecard(live, card_key)
+def scorecard_for(config, inputs, areas=None, services=None) -> tuple[pd.DataFrame, str]:
+    """(scorecard, its key): recalled from the quarter's outputs when kept there for the same
+    inputs, else worked out now for `areas` and `services` (by default the parameter file's)."""
+    key = scorecard_key(config)
+    card = recall_scorecard(config.outputs_dir / config.quarter.id, key)
     if card is None:
         areas, services = list(areas or config.areas), list(services or config.services)
         card = build_scorecard(inputs.catalogue, inputs.observations, config.quarter, areas,
                                services)  # fmt: skip
-    checked_key = review_key(config, inputs, card_key)
-    items: list = []
-    if config.publication != "public":
-        items = recall_review(live, checked_key)
-        items = review_list(config, inputs, card) if items is None else items
-    return card, items, (card_key, checked_key)
+    return card, key
+
+
+def review_for(config, inputs, card: pd.DataFrame, card_key: str) -> tuple[list, str]:
+    """(review list, its key) for a run over `inputs`: recalled from the quarter's outputs
+    when kept there for the same inputs, else worked out now. Public builds get an empty
+    list. Call it after analysts' notebook edits are pulled into the store: the list reads
+    the narratives."""
+    key = review_key(config, inputs, card_key)
+    if config.publication == "public":
+        return [], key
+    items = recall_review(config.outputs_dir / config.quarter.id, key)
+    return (review_list(config, inputs, card) if items is None else items), key

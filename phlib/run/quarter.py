@@ -175,12 +175,12 @@ def _execute(config, options, inputs, card, stage, pool, console, started, clock
     and swap it in; `card` is the scorecard (perhaps still to work out) and its key."""
     live = stage.live
     scorecard, card_key = card
-    checked_key = memo.review_key(config, inputs, card_key)
-    remembered = memo.recall_review(live, checked_key) if config.publication != "public" else None
     previous = manifest.read(live / "manifest.json")
     plan = decide(keys, previous, live, options.force)  # again: the lock is held now
     area_names = dict(inputs.catalogue.areas)
     hashes = input_hashes(config, inputs)
+    checked_key = memo.review_key(config, inputs, card_key, hashes)
+    remembered = memo.recall_review(live, checked_key) if config.publication != "public" else None
     commit = manifest.git_commit(config.project_root)
     prov = assemble.provenance(config, started, commit, hashes)
     with stage.building() as folder:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pytest
 import support
 from bs4 import BeautifulSoup
 
 from phlib.narratives import store
+from phlib.narratives.cells import cell_key, is_narrative
 from phlib.rules.variation import SYMBOLS, VARIATION
 
 VARIATION_WORDS = list(VARIATION.values())
@@ -73,3 +75,21 @@ def test_an_internal_check_after_new_quarter_lists_everything_with_exit_0(projec
     total = len(carried) + len(stale)
     assert f"{AREA}/{SERVICE} {total}." in done.output
     assert "inputs are valid" in done.output
+
+
+def test_export_lists_a_stale_figure_typed_in_the_executed_notebook(project, phreport):
+    # export pulls analysts' notebook edits into the store before it works out the list
+    support.review_sample_narratives(project)
+    phreport(project, "export", QUARTER, *SCOPE)  # the reviewed text into the notebook
+    notebook = project / "outputs" / QUARTER / AREA / f"{SERVICE}.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    cell = next(c for c in nb.cells if is_narrative(c) and cell_key(c) == "sh_dna_rate")
+    assert "#### Commentary\n\n" in cell.source
+    cell.source = cell.source.replace("#### Commentary\n\n", f"#### Commentary\n\n{WRONG} ", 1)
+    nbformat.write(nb, notebook)
+    phreport(project, "export", QUARTER, *SCOPE)
+    assert WRONG in store.store_path(project / "narratives", QUARTER, AREA, SERVICE).read_text()
+    index = (project / "outputs" / QUARTER / "index.html").read_text(encoding="utf-8")
+    review = BeautifulSoup(index, "html.parser").select_one("section#review")
+    items = [" ".join(li.get_text(" ").split()) for li in review.select("ul.review-list li")]
+    assert len(items) == 1 and "quotes 13.7%" in items[0]
