@@ -38,9 +38,9 @@ GROUPS = {
 }
 GROUP_OF = {file: group for group, files in GROUPS.items() for file in files}
 
-#: The longest files and groups (a minute or more each), started first so that neither
-#: process is left with a long file at the end while the other waits; the rest follow in
-#: the order they are collected.
+#: The longest files and groups (a minute or more each), started first so that no process
+#: is left with a long file at the end while the others wait; the rest follow in the order
+#: they are collected.
 SLOW_FIRST = ("tests/test_cluster.py", "shared-runs", "tests/e2e/test_incremental.py",
               "e2e-base", "tests/test_lock.py")  # fmt: skip
 
