@@ -76,3 +76,33 @@ def test_a_spawned_worker_does_not_import_the_main_module_again(tmp_path, how, i
     assert done.returncode == 0, done.stderr
     assert marker.read_text().split() == imports
     assert done.stdout.split() == ["True", "None"]  # the main module is whole again after
+
+
+FORMAT_CHECKERS = """\
+import sys
+{first}
+import nbformat
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+nbformat.validate(nb)  # notebooks are still validated against their schema
+print(sorted(m for m in {names!r} if sys.modules.get(m) is not None))
+"""
+
+
+SLOWEST_ONLY = 'sys.modules["rfc3987_syntax"] = None  # seconds to import: not needed here'
+
+
+@pytest.mark.parametrize("first, loaded", [("import phlib.run.startup", False),
+                                           (SLOWEST_ONLY, True)])  # fmt: skip
+def test_reading_notebooks_skips_jsonschemas_optional_format_checkers(first, loaded):
+    # each costs import time in every process that reads a notebook, for format checks
+    # that no notebook schema asks for; without phlib.run.startup they are imported
+    from phlib.run.startup import SLOW_OPTIONAL
+
+    names = tuple(n for n in SLOW_OPTIONAL if n != "rfc3987_syntax")
+    code = FORMAT_CHECKERS.format(first=first, names=names)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert (found == sorted(names)) if loaded else (found == []), found

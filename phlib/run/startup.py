@@ -1,13 +1,15 @@
 """Keeping phreport's processes quick to start.
 
-`jsonschema`, which `nbformat` imports, also imports the optional `rfc3987_syntax` package
-when it is installed (JupyterLab's dependencies install it); that package compiles about forty
-grammars at import time, which costs seconds in every process that reads a notebook. Notebook
-validation never uses the URI formats it checks, so `skip_slow_optional_imports` marks it as
-unavailable (jsonschema then simply does not check those formats). Importing this module does
-it, so `phlib.cli` and `phlib.run.workers` (what a spawned worker imports) import it before
-anything else of phlib; phreport also calls it first thing in its own process and in each
-worker.
+`jsonschema`, which `nbformat` imports, also imports the optional packages that check string
+formats (URIs, dates, durations, colours, JSON pointers, host names) when they are installed,
+and JupyterLab's dependencies install them all. `rfc3987_syntax` compiles about forty grammars
+at import time, which costs seconds in every process that reads a notebook; the others cost
+about 0.05 s of processor time together (`rfc3986_validator` builds a large pattern,
+`isoduration` imports `arrow`). No notebook schema asks for a format check, so
+`skip_slow_optional_imports` marks them unavailable (jsonschema then simply does not check
+those formats). Importing this module does it, so `phlib.cli` and `phlib.run.workers` (what a
+spawned worker imports) import it before anything else of phlib; phreport also calls it first
+thing in its own process and in each worker.
 
 `main_module_hidden` keeps multiprocessing from importing the main module again in each
 worker it spawns: for `phreport` that is the console script, hence all of `phlib.cli` and
@@ -25,7 +27,17 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager, suppress
 
-SLOW_OPTIONAL = ("rfc3987_syntax",)
+#: jsonschema's optional format checkers; nbformat's schemas use none of these formats.
+SLOW_OPTIONAL = (
+    "rfc3987_syntax",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "isoduration",
+    "uri_template",
+    "webcolors",
+    "jsonpointer",
+    "fqdn",
+)
 
 
 def skip_slow_optional_imports() -> None:
