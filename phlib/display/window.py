@@ -37,9 +37,9 @@ def series_end(rows: dict, last, quarter, indicator):
 
 
 def by_period(indicator, observations, area) -> dict:
-    """Period id -> the indicator's headline row for the area, as a frame row."""
+    """Period id -> the indicator's headline row for the area, as a dict of its columns."""
     series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
-    return {row["period"]: row for _, row in series.iterrows()}
+    return {row["period"]: row for row in series.to_dict("records")}
 
 
 def period_row(indicator, rows: dict, period) -> dict:
@@ -72,8 +72,8 @@ def window(indicator, observations, quarter, area, count: int | None = None) -> 
 
 
 def rows_window(indicator, rows: dict, quarter, count: int | None = None) -> pd.DataFrame:
-    """`window` from the series' rows already found, period id -> row (a dict or a frame
-    row, as `phlib.rules.selection.headline_index` or `by_period` give them)."""
+    """`window` from the series' rows already found, period id -> row (a dict, as
+    `phlib.rules.selection.headline_index` and `by_period` give them)."""
     last = series_end(rows, last_period(indicator, quarter), quarter, indicator)
     count = count or WINDOW[indicator.frequency]
     periods = [last.shift(-i) for i in range(count - 1, -1, -1)]
