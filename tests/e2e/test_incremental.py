@@ -197,6 +197,13 @@ def cold(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def cold_forced(cold, tmp_path_factory) -> dict[str, str]:
+    """The pages a forced run of the cold project's inputs writes (for the tests that change
+    no input: they all compare with this one run)."""
+    return forced_pages(cold, tmp_path_factory.mktemp("cold-forced"))
+
+
 @pytest.fixture
 def project(cold, tmp_path) -> Path:
     target = tmp_path / "project"
@@ -204,7 +211,7 @@ def project(cold, tmp_path) -> Path:
     return target
 
 
-def test_an_unchanged_run_executes_nothing_and_matches_a_forced_run(project, tmp_path):
+def test_an_unchanged_run_executes_nothing_and_matches_a_forced_run(project, cold_forced):
     before = pages(project)
     done = run(project)
     assert executed(project) == {}
@@ -214,7 +221,7 @@ def test_an_unchanged_run_executes_nothing_and_matches_a_forced_run(project, tmp
         assert entry["status"] == "ok" and entry["reason"] == "unchanged"
         assert re.fullmatch(r"[0-9a-f]{64}", entry["key"])
     assert "Executed 0 notebooks, reused 2." in done.stderr
-    assert pages(project) == before == forced_pages(project, tmp_path)
+    assert pages(project) == before == cold_forced
 
 
 def test_one_observation_changed_runs_only_the_notebook_that_reads_it(project, tmp_path):
@@ -318,7 +325,7 @@ def test_force_runs_everything(project):
     assert "ran (forced)" in done.stderr
 
 
-def test_an_executed_notebook_changed_outside_a_run_is_executed_again(project, tmp_path):
+def test_an_executed_notebook_changed_outside_a_run_is_executed_again(project, cold_forced):
     path = project / "outputs" / QUARTER / AREA / "drugs_alcohol.ipynb"
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code" and c.outputs)
@@ -326,7 +333,7 @@ def test_an_executed_notebook_changed_outside_a_run_is_executed_again(project, t
     nbformat.write(nb, path)
     run(project)
     assert executed(project) == {"drugs_alcohol": "the executed notebook was changed outside a run"}
-    assert pages(project) == forced_pages(project, tmp_path)
+    assert pages(project) == cold_forced  # the inputs are the cold run's
 
 
 def test_a_failed_notebook_is_never_reused(project):
