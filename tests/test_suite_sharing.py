@@ -1,10 +1,12 @@
-"""The grouping that lets two pytest-xdist processes share the expensive session runs
+"""The grouping that lets the pytest-xdist processes share the expensive session runs
 (conftest.py at the root) agrees with the fixtures the tests really use.
 
-The tests under tests/ are collected in a subprocess with a small plugin that records, for
-each test file, every fixture its tests need (pytest's closure, so a fixture of a folder's
-conftest.py that takes `sample_run` counts). A file that uses a shared run but is missing
-from `GROUPS` would make that run a second time in the other process.
+For each test file, every fixture its tests need (pytest's closure, so a fixture of a
+folder's conftest.py that takes `sample_run` counts) is read from the session's own items
+when it collected every test file, as each process of `make test` does; otherwise (a run of
+some files only) tests/ is collected in a subprocess with a small plugin that records the
+same. A file that uses a shared run but is missing from `GROUPS` would make that run a
+second time in another process.
 """
 
 from __future__ import annotations
@@ -28,8 +30,27 @@ def root_conftest():
     return module
 
 
+def fixtures_by_file(items) -> dict[str, list[str]]:
+    """Test file -> every fixture its collected tests use (notebook cells have none)."""
+    found: dict[str, set] = {}
+    for item in items:
+        found.setdefault(item.nodeid.split("::")[0], set()).update(
+            getattr(item, "fixturenames", ())
+        )
+    return {file: sorted(names) for file, names in found.items()}
+
+
+def every_test_file() -> set[str]:
+    return {p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").rglob("test_*.py")}
+
+
 @pytest.fixture(scope="module")
-def used(tmp_path_factory) -> dict[str, list[str]]:
+def used(request, tmp_path_factory) -> dict[str, list[str]]:
+    """What this session collected, when it collected every test file (`make test`: each
+    pytest-xdist process collects them all); else a collection of tests/ in a subprocess."""
+    collected = fixtures_by_file(request.session.items)
+    if every_test_file() <= set(collected):
+        return {f: names for f, names in collected.items() if f.startswith("tests/")}
     report = tmp_path_factory.mktemp("fixtures") / "used.json"
     plugins = ROOT / "tests" / "fixtures" / "plugins"
     env = {**os.environ, "FIXTURE_REPORT": str(report),
