@@ -3,8 +3,10 @@ on the project's real catalogue and observations, without running any notebook."
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,8 +17,10 @@ from phlib.hashes import file_hashes
 from phlib.inputs.config import load_parameters
 from phlib.report.section import Heading, Section
 from phlib.run import keys as keys_module
+from phlib.run import quarter
 from phlib.run.checks import check_quarter
 from phlib.run.job_list import likely_to_execute
+from phlib.run.jobs import Job, JobResult
 from phlib.run.keys import (
     canonical_parameters,
     indicators_read,
@@ -24,7 +28,8 @@ from phlib.run.keys import (
     notebook_keys,
     row_digests,
 )
-from phlib.run.plan import decide, explain, why
+from phlib.run.plan import Decision, decide, explain, why
+from phlib.run.progress import Console
 from phlib.run.quarter import parameters_for
 from phlib.run.reuse import content_digest, entry_is_intact, narratives_digest, write_entry
 from phlib.run.workers import WorkerPool
@@ -246,3 +251,62 @@ def test_released_workers_stop_without_being_waited_for():
     assert not worker.is_alive() and worker.exitcode == 0
     pool.close()  # nothing left to wait for
     assert pool._workers == []
+
+
+# --- running the plan: executing and reusing at once ------------------------------------
+
+
+class InstantPool:
+    """Stands in for the worker pool: each job 'fails' at once (so no cache entry is
+    written), after saying it has its jobs."""
+
+    def __init__(self, handed: threading.Event):
+        self.handed = handed
+
+    def run(self, jobs, on_result):
+        self.handed.set()
+        results = [JobResult(job.area, job.service, "failed", 0.1) for job in jobs]
+        for result in results:
+            on_result(result)
+        return results
+
+    def release(self) -> None:
+        pass
+
+
+def test_the_pool_has_its_notebooks_before_the_others_are_reused(monkeypatch, tmp_path):
+    # each reuse waits until the pool has been given the notebooks to run: were the reuse
+    # done first (as it once was, leaving the kernels idle meanwhile), it would time out
+    handed = threading.Event()
+
+    def reuse_after_handing(job, live, key):
+        assert handed.wait(10), "the outputs were reused before the pool had its notebooks"
+        return JobResult(job.area, job.service, "ok", 0.0)
+
+    monkeypatch.setattr(quarter, "reuse_job", reuse_after_handing)
+    jobs = [Job(area, service, tmp_path / f"{service}.ipynb", {}, tmp_path, "", None)
+            for area, service in (("a", "x"), ("a", "y"), ("b", "x"))]  # fmt: skip
+    plan = {(job.area, job.service): Decision(job.area, job.service, job.service == "y",
+                                              "", "k", {}) for job in jobs}  # fmt: skip
+    console = Console(io.StringIO())
+    progress = console.progress(len(jobs), tty=False)
+    results = quarter.run_plan(jobs, plan, InstantPool(handed), tmp_path, progress)
+    assert [(r.key, r.status) for r in results] == [("a/x", "ok"), ("b/x", "ok"),
+                                                    ("a/y", "failed")]  # fmt: skip
+    lines = console.stream.getvalue().splitlines()
+    assert sorted(line.split()[0] for line in lines) == ["[1/3]", "[2/3]", "[3/3]"]
+
+
+def test_with_nothing_to_execute_the_outputs_are_reused_in_this_thread(monkeypatch, tmp_path):
+    threads = []
+
+    def reuse_here(job, live, key):
+        threads.append(threading.current_thread())
+        return JobResult(job.area, job.service, "ok", 0.0)
+
+    monkeypatch.setattr(quarter, "reuse_job", reuse_here)
+    job = Job("a", "x", tmp_path / "x.ipynb", {}, tmp_path, "", None)
+    plan = {("a", "x"): Decision("a", "x", False, "", "k", {})}
+    progress = Console(io.StringIO()).progress(1, tty=False)
+    results = quarter.run_plan([job], plan, InstantPool(threading.Event()), tmp_path, progress)
+    assert [r.key for r in results] == ["a/x"] and threads == [threading.main_thread()]

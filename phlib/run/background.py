@@ -27,8 +27,14 @@ class Later:
             self.error = error
 
     def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="phreport-scorecard", daemon=True)
+        name = "phreport-" + getattr(self.function, "__name__", "later")
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
+
+    def wait(self) -> None:
+        """Wait for a started calculation to end (its result or error is kept)."""
+        if self.thread is not None:
+            self.thread.join()
 
     def result(self):
         if self.thread is None:

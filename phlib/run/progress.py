@@ -19,6 +19,7 @@ it ran or its outputs were reused, and why (when the run has a plan)::
 from __future__ import annotations
 
 import sys
+import threading
 
 
 class Console:
@@ -50,6 +51,7 @@ class Progress:
 
     def __init__(self, console: Console, total: int, tty: bool, decisions=None):
         self.console, self.total, self.done = console, total, 0
+        self.lock = threading.Lock()  # reused notebooks are reported from another thread
         self.decisions = decisions or {}
         self.bar = None
         if tty and total:
@@ -60,7 +62,11 @@ class Progress:
             )
 
     def update(self, result) -> None:
-        """Record one finished job (a `JobResult`)."""
+        """Record one finished job (a `JobResult`); safe to call from several threads."""
+        with self.lock:
+            self._update(result)
+
+    def _update(self, result) -> None:
         self.done += 1
         line = f"[{self.done}/{self.total}] {result.key} {result.status} {result.seconds:.1f}s"
         decision = self.decisions.get((result.area, result.service))

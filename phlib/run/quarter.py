@@ -196,7 +196,7 @@ def _execute(config, options, inputs, card, stage, pool, console, started, clock
                 scorecard.start()  # while the workers run, the scorecard is worked out here
             if review is not None:
                 review.start()  # and then the review list
-            results = _run_plan(jobs, plan, pool, live, progress)
+            results = run_plan(jobs, plan, pool, live, progress)
         finally:
             progress.close()
         if isinstance(scorecard, Later):
@@ -267,17 +267,20 @@ def _review(config, inputs, scorecard) -> list:
     )
 
 
-def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
-    """Reuse what the plan reuses, hand the rest to the pool, and record a cache entry for
+def run_plan(jobs, plan, pool, live: Path, progress) -> list:
+    """Hand what the plan executes to the pool and reuse the rest meanwhile (in a background
+    thread, so the kernels start on their notebooks at once), then record a cache entry for
     each notebook that executed successfully."""
-    results = []
-    for job in jobs:
-        decision = plan[(job.area, job.service)]
-        if not decision.execute:
-            results.append(reuse_job(job, live, decision.key))
-            progress.update(results[-1])
     to_run = [job for job in jobs if plan[(job.area, job.service)].execute]
-    executed = pool.run(to_run, progress.update)
+    to_reuse = [job for job in jobs if not plan[(job.area, job.service)].execute]
+    reused = Later(_reuse_all, to_reuse, plan, live, progress)
+    if to_run:
+        reused.start()
+    try:
+        executed = pool.run(to_run, progress.update)
+    finally:
+        reused.wait()  # nothing writes into the staging folder once the run ends
+    results = reused.result()
     pool.release()  # the workers shut their kernels down while the pages are assembled
     by_key = {result.key: result for result in executed}
     for job in to_run:
@@ -286,6 +289,15 @@ def _run_plan(jobs, plan, pool, live: Path, progress) -> list:
             write_entry(job.out_dir, job.service, plan[(job.area, job.service)].key,
                         result.section)  # fmt: skip
     return results + executed
+
+
+def _reuse_all(jobs, plan, live: Path, progress) -> list:
+    """The results of reusing `jobs`' outputs, in their order, each shown as it is done."""
+    results = []
+    for job in jobs:
+        results.append(reuse_job(job, live, plan[(job.area, job.service)].key))
+        progress.update(results[-1])
+    return results
 
 
 def assemble_private(config) -> tuple[str, ...]:
