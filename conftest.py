@@ -1,11 +1,16 @@
 """Suite-wide pytest settings for the whole project (tests, doctests of phlib, notebooks).
 
-The shared fixtures are in tests/conftest.py and tests/e2e/conftest.py; this file only tells
-pytest-xdist how to share the work when `make test` runs the suite in three processes (`-n 3`).
+The shared fixtures are in tests/conftest.py and tests/e2e/conftest.py; this file tells
+pytest-xdist how to share the work when `make test` runs the suite in three processes (`-n 3`),
+and has nbval start a notebook's kernel once more when it dies before answering
+(`kernel_started_once_more`).
 """
 
 from __future__ import annotations
 
+import functools
+
+import nbval.kernel
 from xdist.scheduler import LoadScopeScheduling
 
 #: Session fixtures that make a real run, by the group of test files that share them.
@@ -70,3 +75,27 @@ class SharedRunScheduling(LoadScopeScheduling):
 
 def pytest_xdist_make_scheduler(config, log):
     return SharedRunScheduling(config, log)
+
+
+def kernel_started_once_more(start):
+    """`start` (nbval's `start_new_kernel`), called a second time when the kernel it started
+    died before answering. A fresh kernel binds the ports jupyter_client picked for it a
+    second or so earlier, and another process of the suite can take one of them meanwhile;
+    phreport starts its own kernels once more for the same reason. A kernel that dies again
+    fails its notebook's cells as before."""
+    if getattr(start, "once_more", False):
+        return start
+
+    @functools.wraps(start)
+    def started(*args, **kwargs):
+        try:
+            return start(*args, **kwargs)
+        except RuntimeError:
+            return start(*args, **kwargs)
+
+    started.once_more = True
+    return started
+
+
+def pytest_configure(config) -> None:
+    nbval.kernel.start_new_kernel = kernel_started_once_more(nbval.kernel.start_new_kernel)
