@@ -19,6 +19,7 @@ import contextlib
 import csv
 import getpass
 import hashlib
+import importlib.util
 import io
 import os
 import resource
@@ -241,6 +242,15 @@ def phreport_in_process(*args: str) -> tuple[int, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue() + err.getvalue()
+
+
+def root_conftest():
+    """The project's root conftest.py as a fresh module (its tables and helpers, for tests
+    of the suite itself)."""
+    spec = importlib.util.spec_from_file_location("root_conftest", PROJECT / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- the good project of the bad-input tests ---------------------------------------------------

@@ -3,20 +3,9 @@ conftest.py's `kernel_started_once_more`), and only once more."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import nbval.kernel
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def root_conftest():
-    spec = importlib.util.spec_from_file_location("root_conftest_kernels", ROOT / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import support
 
 
 class Starts:
@@ -34,14 +23,14 @@ class Starts:
 
 def test_a_kernel_that_dies_while_starting_is_started_once_more():
     start = Starts(dying=1)
-    started = root_conftest().kernel_started_once_more(start)
+    started = support.root_conftest().kernel_started_once_more(start)
     assert started(kernel_name="python3") == ("km", "kc")
     assert start.calls == [{"kernel_name": "python3"}] * 2
 
 
 def test_a_kernel_that_dies_twice_fails_its_notebook():
     start = Starts(dying=2)
-    started = root_conftest().kernel_started_once_more(start)
+    started = support.root_conftest().kernel_started_once_more(start)
     with pytest.raises(RuntimeError, match="Kernel died"):
         started(kernel_name="python3")
     assert len(start.calls) == 2
@@ -49,7 +38,7 @@ def test_a_kernel_that_dies_twice_fails_its_notebook():
 
 def test_a_kernel_that_starts_is_started_once_and_nbval_uses_the_retry():
     start = Starts(dying=0)
-    conftest = root_conftest()
+    conftest = support.root_conftest()
     assert conftest.kernel_started_once_more(start)() == ("km", "kc") and len(start.calls) == 1
     assert getattr(nbval.kernel.start_new_kernel, "once_more", False)  # set by pytest_configure
     wrapped = nbval.kernel.start_new_kernel

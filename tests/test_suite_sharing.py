@@ -11,7 +11,6 @@ second time in another process.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -19,15 +18,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import support
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def root_conftest():
-    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def fixtures_by_file(items) -> dict[str, list[str]]:
@@ -65,7 +58,7 @@ def used(request, tmp_path_factory) -> dict[str, list[str]]:
 
 
 def test_every_file_that_uses_a_shared_run_is_in_its_group(used):
-    conf = root_conftest()
+    conf = support.root_conftest()
     problems = []
     for file, names in sorted(used.items()):
         groups = {g for g, shared in conf.SHARED.items() if set(shared) & set(names)}
@@ -82,7 +75,7 @@ def test_every_file_that_uses_a_shared_run_is_in_its_group(used):
 
 
 def test_the_scheduler_keeps_a_group_together_and_other_files_apart():
-    conf = root_conftest()
+    conf = support.root_conftest()
     scheduling = conf.SharedRunScheduling.__new__(conf.SharedRunScheduling)
     assert scheduling._split_scope("tests/test_cli.py::test_x") == "shared-runs"
     assert scheduling._split_scope("tests/browser/test_look.py::test_y[a]") == "shared-runs"
