@@ -215,3 +215,32 @@ def test_a_zygote_that_has_stopped_is_started_again_with_its_files(tmp_path):
         assert pool.zygote.process.pid != first
     finally:
         pool.close()
+
+
+REAPING = """\
+import os, signal, time
+from phlib.run import zygote_process as z
+signal.signal(signal.SIGCHLD, z._reap)  # as the zygote does
+gone = z.fork_counted()
+if gone == 0:
+    os._exit(0)
+alive = z.fork_counted()
+if alive == 0:
+    time.sleep(60)
+    os._exit(0)
+deadline = time.monotonic() + 30
+while gone in z.LIVE and time.monotonic() < deadline:
+    time.sleep(0.01)
+print(sorted(z.LIVE) == [alive], signal.pthread_sigmask(signal.SIG_BLOCK, []) == set())
+os.kill(alive, signal.SIGKILL)
+"""
+
+
+def test_a_zygote_kills_only_the_kernels_it_has_not_reaped():
+    # a reaped kernel's pid is free again and may be another process's by the time the
+    # zygote ends: only kernels still unreaped (their pid still theirs) are killed then
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", REAPING], capture_output=True, text=True,
+                          timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True"]  # and SIGCHLD is not left blocked

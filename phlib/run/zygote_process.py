@@ -21,11 +21,26 @@ import traceback
 from phlib.inputs.reading import preread
 from phlib.run.forked import KERNEL_MODULE
 
+#: Kernels forked and not yet reaped: only these are killed when the zygote ends (a reaped
+#: kernel's pid is free again and may be another process's by then).
+LIVE: set[int] = set()
+
 
 def _reap(signum, frame) -> None:
     with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while pid := os.waitpid(-1, os.WNOHANG)[0]:
+            LIVE.discard(pid)
+
+
+def fork_counted() -> int:
+    """`os.fork()`, the child counted in `LIVE` before `_reap` can see it end; 0 in the child
+    (which gets SIGCHLD unblocked again)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    pid = os.fork()
+    if pid:
+        LIVE.add(pid)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+    return pid
 
 
 def _become_kernel(request: dict) -> None:
@@ -86,7 +101,6 @@ def serve(preload: str) -> None:
     gc.freeze()
     gc.enable()
     signal.signal(signal.SIGCHLD, _reap)
-    kernels = []
     for line in requests:
         request = json.loads(line)
         if "preread" in request:
@@ -95,15 +109,15 @@ def serve(preload: str) -> None:
             replies.write(b"0\n")
             replies.flush()
             continue
-        pid = os.fork()
+        pid = fork_counted()
         if pid == 0:
             requests.close()
             replies.close()
             _become_kernel(request)
-        kernels.append(pid)
         replies.write(b"%d\n" % pid)
         replies.flush()
-    for pid in kernels:  # the worker has gone: so do its kernels (each leads its group,
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # no more reaping: the pids stay ours
+    for pid in sorted(LIVE):  # the worker has gone: so do its kernels (each leads its group,
         with contextlib.suppress(OSError):  # unless it was forked a moment ago)
             os.killpg(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
