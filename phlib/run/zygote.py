@@ -5,9 +5,9 @@ matplotlib and phlib before the notebook's first cell runs. A `Zygote` is a help
 (`python -m phlib.run.zygote_process`, its loop) that imports ipykernel, runs the preload once
 and then waits; each kernel is a `fork()` of it that goes straight to
 `IPKernelApp.launch_instance`, so it starts with those modules already in memory and pays only
-for its own work. Nothing runs in
-the zygote that a notebook would see: the preload only fills module caches, and the zygote
-starts no kernel, thread or event loop of its own before forking.
+for its own work. Nothing runs in the zygote that a notebook would see: the preload only
+fills module caches, and the zygote starts no kernel, thread or event loop of its own before
+forking.
 
 Each kernel gets the command-line arguments, working folder and environment that
 jupyter_client would have given a fresh kernel, runs in its own session (so its process group
