@@ -2,8 +2,9 @@
 
 The shared fixtures are in tests/conftest.py and tests/e2e/conftest.py; this file tells
 pytest-xdist how to share the work when `make test` runs the suite in three processes (`-n 3`),
-and has nbval start a notebook's kernel once more when it dies before answering
-(`kernel_started_once_more`).
+and has nbval start its kernels as phreport does, on Unix sockets in a private folder rather
+than on TCP ports another process of the suite could take first (`NbvalKernelManager`), and
+once more when one dies before answering (`kernel_started_once_more`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import functools
 
 import nbval.kernel
+from jupyter_client.manager import KernelManager
 from xdist.scheduler import LoadScopeScheduling
+
+from phlib.run.sockets import PrivateSockets
 
 #: Session fixtures that make a real run, by the group of test files that share them.
 SHARED = {
@@ -77,12 +81,16 @@ def pytest_xdist_make_scheduler(config, log):
     return SharedRunScheduling(config, log)
 
 
+class NbvalKernelManager(PrivateSockets, KernelManager):
+    """nbval's kernel manager, its kernels listening on private Unix sockets as phreport's
+    do: a TCP port picked for a kernel can be taken by another process of the suite before
+    the kernel binds it, and the kernel then hangs for a minute instead of failing."""
+
+
 def kernel_started_once_more(start):
     """`start` (nbval's `start_new_kernel`), called a second time when the kernel it started
-    died before answering. A fresh kernel binds the ports jupyter_client picked for it a
-    second or so earlier, and another process of the suite can take one of them meanwhile;
-    phreport starts its own kernels once more for the same reason. A kernel that dies again
-    fails its notebook's cells as before."""
+    died before answering, as phreport starts its own kernels once more. A kernel that dies
+    again fails its notebook's cells as before."""
     if getattr(start, "once_more", False):
         return start
 
@@ -98,4 +106,5 @@ def kernel_started_once_more(start):
 
 
 def pytest_configure(config) -> None:
+    nbval.kernel.KernelManager = NbvalKernelManager
     nbval.kernel.start_new_kernel = kernel_started_once_more(nbval.kernel.start_new_kernel)

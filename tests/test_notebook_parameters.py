@@ -25,6 +25,7 @@ from phlib.inputs.notebook_parameters import (
     injected_parameter_names,
     papermill_parameter_names,
 )
+from phlib.run.sockets import PrivateKernelManager
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWN = "The notebook parameters are " + ", ".join(NOTEBOOK_PARAMETERS)
@@ -123,6 +124,7 @@ def run(path: Path, parameters: dict, out: Path):
         cwd=str(path.parent),
         progress_bar=False,
         kernel_name="python3",
+        kernel_manager_class=PrivateKernelManager,  # as phreport's kernels: no port to lose
     )
 
 

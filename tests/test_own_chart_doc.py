@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from phlib.display.block import Block
 from phlib.report.section import render_section
+from phlib.run.sockets import PrivateKernelManager
 from phlib.workbook import Workbook
 
 matplotlib.use("agg")
@@ -94,6 +95,7 @@ def test_a_notebook_extended_as_the_doc_says_runs_and_exports(tmp_path):
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
         kernel_name="python3",
+        kernel_manager_class=PrivateKernelManager,  # as phreport's kernels: no port to lose
     )
     page = BeautifulSoup(render_section(executed).html, "html.parser")
     captions = [c.get_text() for c in page.find_all("figcaption")]

@@ -70,13 +70,22 @@ def batch(tmp_path_factory):
         job(root, "gamma", "broken", "toy_broken.ipynb", publication="public",
             private_text=private),
     ]  # fmt: skip
-    seen = []
-    results = run_jobs(jobs, 2, on_result=seen.append, cwd=root / "notebooks")
-    return root, jobs, results, seen
+    seen, sockets = [], root / "tmp"  # the workers' temporary folder: their kernels' sockets
+    sockets.mkdir()
+
+    def on_result(result):
+        seen.append(result)
+        during.update(path.name for path in sockets.glob("phk-*/k*-*") if path.is_socket())
+
+    during: set[str] = set()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(sockets))
+        results = run_jobs(jobs, 2, on_result=on_result, cwd=root / "notebooks")
+    return root, jobs, results, seen, during, sorted(sockets.iterdir())
 
 
 def test_results_come_back_in_job_order_and_progress_sees_each(batch):
-    root, jobs, results, seen = batch
+    root, jobs, results, seen, *_ = batch
     assert [(r.area, r.service) for r in results] == [(j.area, j.service) for j in jobs]
     assert sorted(r.key for r in seen) == sorted(j.key for j in jobs)
     assert [r.status for r in results] == ["ok", "ok", "failed", "ok", "failed"]
@@ -84,7 +93,7 @@ def test_results_come_back_in_job_order_and_progress_sees_each(batch):
 
 
 def test_good_notebook_is_executed_with_its_parameters_in_a_fresh_kernel(batch):
-    root, _, results, _ = batch
+    root, _, results, *_ = batch
     for area in ("alpha", "beta"):
         nb = nbformat.read(root / "out" / area / "toy.ipynb", as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code" and c.get("execution_count")]
@@ -97,7 +106,7 @@ def test_good_notebook_is_executed_with_its_parameters_in_a_fresh_kernel(batch):
 
 
 def test_narrative_cells_are_filled_from_the_store(batch):
-    root, _, _, _ = batch
+    root, *_ = batch
     nb = nbformat.read(root / "out" / "alpha" / "toy.ipynb", as_version=4)
     narrative = next(c for c in nb.cells if "narrative" in c.metadata.get("tags", []))
     assert "Uptake rose." in narrative.source
@@ -109,7 +118,7 @@ def test_narrative_cells_are_filled_from_the_store(batch):
 
 
 def test_failed_notebook_is_kept_with_the_error_at_the_failing_cell(batch):
-    root, _, results, _ = batch
+    root, _, results, *_ = batch
     failed = results[2]
     assert failed.error.startswith("ValueError: toy failure in alpha")
     folder = root / "out" / "alpha"
@@ -127,7 +136,7 @@ def test_failed_notebook_is_kept_with_the_error_at_the_failing_cell(batch):
 
 
 def test_public_pages_hide_errors_paths_and_stderr(batch):
-    root, _, results, _ = batch
+    root, _, results, *_ = batch
     page = (root / "out" / "gamma" / "broken.failed.html").read_text()
     text = BeautifulSoup(page, "html.parser").get_text()
     assert "could not be produced" in text
@@ -138,8 +147,14 @@ def test_public_pages_hide_errors_paths_and_stderr(batch):
     assert results[4].error, "the run still knows why it failed"
 
 
+def test_the_workers_kernels_listen_on_unix_sockets_that_go_with_the_workers(batch):
+    *_, during, left = batch
+    assert len(during) >= 5, f"no kernel of the run listened on Unix sockets: {during}"
+    assert left == [], "the workers left their socket folders behind"
+
+
 def test_cell_seconds_adds_papermill_durations(batch):
-    root, _, _, _ = batch
+    root, *_ = batch
     nb = nbformat.read(root / "out" / "beta" / "toy.ipynb", as_version=4)
     total = sum(c.metadata.get("papermill", {}).get("duration") or 0 for c in nb.cells)
     assert cell_seconds(nb) == pytest.approx(total)

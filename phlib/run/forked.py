@@ -2,9 +2,9 @@
 
 `ForkedProcess` gives jupyter_client the `Popen`-like handle it expects for a process that is
 not a child of this one (a kernel forked by the zygote, or the zygote itself in a worker);
-`ForkedKernelManager` is an `AsyncKernelManager` that asks a zygote (`phlib.run.zygote`) for
-its kernel process instead of starting a new interpreter; `interpreter` says which kernels a
-zygote can stand in for.
+`ForkedKernelManager` is a kernel manager (`phlib.run.sockets.PrivateKernelManager`) that
+asks a zygote (`phlib.run.zygote`) for its kernel process instead of starting a new
+interpreter; `interpreter` says which kernels a zygote can stand in for.
 
 >>> ForkedProcess(os.getpid()).poll() is None
 True
@@ -21,7 +21,8 @@ import sys
 import time
 
 from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
+
+from phlib.run.sockets import PrivateKernelManager
 
 KERNEL_MODULE = "ipykernel_launcher"
 
@@ -98,7 +99,7 @@ def interpreter(kernel_name: str) -> list[str] | None:
     return None
 
 
-class ForkedKernelManager(AsyncKernelManager):
+class ForkedKernelManager(PrivateKernelManager):
     """Starts its kernel as a fork of `zygote` when the kernel is this Python's ipykernel."""
 
     zygote = None  # a phlib.run.zygote.Zygote

@@ -2,7 +2,7 @@
 
 A `KernelPool` lives in one worker process. `prestart()` launches a kernel in a background
 thread, waits until it answers and runs a preload (imports the notebooks will need) without
-touching its execution count; `take()` hands over a ready `AsyncKernelManager`. Each kernel
+touching its execution count; `take()` hands over a ready kernel manager. Each kernel
 runs exactly one notebook, so notebooks never share state. `WarmKernelEngine` is a papermill
 engine that executes a notebook on such a kernel and shuts the kernel down afterwards.
 
@@ -29,9 +29,8 @@ from pathlib import Path
 # At module level, not in the thread that starts a kernel: jupyter_client imported there while
 # the worker's main thread imports papermill (which imports jupyter_client too) fails now and
 # then with "partially initialized module 'jupyter_client.manager'".
-from jupyter_client.manager import AsyncKernelManager
-
 from phlib.run.forked import ForkedKernelManager
+from phlib.run.sockets import PrivateKernelManager
 from phlib.run.zygote import Zygote, start_zygote
 
 #: Imports a waiting kernel runs before its notebook arrives, so a notebook pays only for its
@@ -120,9 +119,9 @@ class KernelPool:
             self._result = (None, error)
 
     async def _start_async(self):
-        """Start a kernel; a kernel that dies while starting (a port taken by another process
-        in the meantime, say) is replaced once before the error is reported, with the end of
-        what the kernel printed."""
+        """Start a kernel; a kernel that dies while starting (a TCP port taken by another
+        process in the meantime, where Unix sockets are not available, say) is replaced once
+        before the error is reported, with the end of what the kernel printed."""
         try:
             return await self._start_once()
         except KernelStartError:
@@ -136,7 +135,7 @@ class KernelPool:
             km = ForkedKernelManager(kernel_name=self.kernel_name)
             km.zygote = self.zygote
         else:
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            km = PrivateKernelManager(kernel_name=self.kernel_name)
         if self.work_dir is not None:
             self.work_dir.mkdir(parents=True, exist_ok=True)
             name = f"kernel-{os.getpid()}-{self.started}"
@@ -237,6 +236,8 @@ def kill(km) -> None:
             process.wait(timeout=5)
     with contextlib.suppress(Exception):
         km.cleanup_connection_file()
+    with contextlib.suppress(Exception):
+        km.cleanup_ipc_files()
 
 
 def warm_engine():

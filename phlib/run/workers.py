@@ -26,6 +26,7 @@ from multiprocessing.connection import wait
 
 import phlib.run.startup as startup  # first: before anything imports nbformat
 from phlib.report.section import exporter
+from phlib.run import sockets
 from phlib.run.jobs import Job, JobResult, execute_job, one_line
 from phlib.run.kernels import DEFAULT_PRELOAD, KernelPool, register_engine
 from phlib.run.zygote import Zygote, start_zygote
@@ -49,6 +50,7 @@ def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int, zygote=Non
 
     def stop(signum, frame):
         pool.kill_all()
+        sockets.remove()
         os._exit(1)
 
     signal.signal(signal.SIGTERM, stop)
@@ -79,6 +81,7 @@ def _worker(conn, cwd: str, work_dir: str, preload: str, parent: int, zygote=Non
             conn.send(result)
     finally:
         pool.close()
+        sockets.remove()  # at exit, which os._exit skips
     conn.close()
     sys.stdout.flush()
     sys.stderr.flush()
