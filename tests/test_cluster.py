@@ -1,8 +1,9 @@
 """`phreport run --cluster`: a real `dask scheduler` and real `dask worker` processes.
 
-One scheduler and two workers on 127.0.0.1 (free ports) serve the whole module and are
-stopped at the end, kernels included, even when a test fails. The quarter is small (two
-areas, three services, recent observations only). The unit tests at the top need no cluster.
+One scheduler and two workers on 127.0.0.1 (on ports the system picks as they bind) serve the
+whole module and are stopped at the end, kernels included, even when a test fails. The
+quarter is small (two areas, three services, recent observations only). The unit tests at
+the top need no cluster.
 """
 
 from __future__ import annotations
@@ -124,8 +125,7 @@ class Cluster:
     """The scheduler and workers started for this module, and every process they started."""
 
     def __init__(self, base: Path):
-        self.base, self.port = base, free_port()
-        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.base, self.address = base, ""  # the scheduler's, once it has started
         self.processes: list[subprocess.Popen] = []
         self.folders: list[Path] = []  # each worker's temporary folder
         self.seen: dict[int, psutil.Process] = {}
@@ -140,10 +140,19 @@ class Cluster:
         return process
 
     def scheduler(self) -> None:
-        log = self.base / "scheduler.log"
-        self._start(["scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                     "--no-dashboard"], log)  # fmt: skip
-        wait_for(lambda: "Scheduler at:" in log.read_text(errors="replace"), log)
+        """The scheduler, on a port it binds itself (`--port 0`: no other process can take
+        it first), its address read from the file it writes."""
+        log, file = self.base / "scheduler.log", self.base / "scheduler.json"
+        self._start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                     "--scheduler-file", str(file)], log)  # fmt: skip
+
+        def written() -> bool:
+            with contextlib.suppress(ValueError, KeyError):  # not yet, or not whole yet
+                self.address = json.loads(file.read_text(encoding="utf-8"))["address"]
+            return bool(self.address)
+
+        wait_for(written, log)
+        assert self.address.startswith("tcp://127.0.0.1:"), self.address
 
     def worker(self, name: str) -> tuple[subprocess.Popen, Path]:
         """A worker (no nanny, so killing it kills it) with its own temporary folder."""

@@ -11,10 +11,10 @@ that `phreport export` shows the text without executing anything, and how long t
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -57,27 +57,28 @@ def wait_until(condition, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody is listening on just now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class Lab:
-    """A running JupyterLab: where it listens, its token and its log file."""
+    """A running JupyterLab: its token, its log file, its runtime folder and, once it has
+    started, the port it listens on (the system picks a free one: `--port=0`)."""
 
-    port: int
     token: str
     log: Path
+    runtime: Path
+    port: int = 0
 
     def url(self, relative: str) -> str:
         """The JupyterLab address that opens `relative` (a path under the root folder)."""
         return f"http://127.0.0.1:{self.port}/lab/tree/{relative}?token={self.token}"
 
-    def ready(self) -> bool:
-        """True once the server answers its status API."""
+    def ready(self, pid: int) -> bool:
+        """True once the server `pid` has written its port and answers its status API."""
+        if not self.port:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                server = self.runtime / f"jpserver-{pid}.json"
+                self.port = int(json.loads(server.read_text(encoding="utf-8"))["port"])
+        if not self.port:
+            return False
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}/api/status",
             headers={"Authorization": f"token {self.token}"},
@@ -94,12 +95,12 @@ def jupyterlab(root: Path, home: Path):
     """Run `jupyter lab` serving `root`, with its settings under `home` and nothing fetched
     from the internet (no news, no update check, no PyPI extension manager, no kernel)."""
     home.mkdir(parents=True, exist_ok=True)
-    lab = Lab(free_port(), secrets.token_hex(16), home / "jupyterlab.log")
+    lab = Lab(secrets.token_hex(16), home / "jupyterlab.log", home / "runtime")
     env = {
         **os.environ,
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_RUNTIME_DIR": str(lab.runtime),
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
     }
@@ -107,7 +108,7 @@ def jupyterlab(root: Path, home: Path):
         str(Path(sys.executable).with_name("jupyter")),
         "lab",
         "--no-browser",
-        f"--port={lab.port}",
+        "--port=0",  # a port the system picks as it binds it: no other process can take it
         "--ServerApp.port_retries=0",
         "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={lab.token}",
@@ -125,7 +126,7 @@ def jupyterlab(root: Path, home: Path):
         )  # fmt: skip
         try:
             deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not lab.ready():
+            while not lab.ready(server.pid):
                 if server.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(
                         f"JupyterLab did not start (exit code {server.poll()}):\n"
