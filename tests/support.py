@@ -1,4 +1,5 @@
-"""Helpers shared by the tests: project copies, toy projects and the `phreport` command line.
+"""Helpers shared by the tests: project copies, toy projects, the `phreport` command line and
+kernels started by a test.
 
 The suite runs with `--import-mode=importlib`, so a test folder is not importable by itself;
 pytest's `pythonpath = ["tests"]` (pyproject.toml) puts this folder on the import path and any
@@ -15,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import getpass
@@ -27,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,7 @@ import pytest
 
 from phlib.cli import main
 from phlib.rules.period_parsing import parse_period
+from phlib.run import kernels
 from phlib.workbook import Workbook
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -299,3 +303,40 @@ def read_cases(path: Path) -> list[dict]:
     """The rows of a corpus manifest (CSV with a header)."""
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+# --- kernels started by a test ----------------------------------------------------------------
+
+
+def run_code(km, code: str) -> tuple[int, str]:
+    """Execute `code` on the kernel `km`; its execution count and printed text."""
+
+    async def go():
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            msg_id = client.execute(code)
+            text, count = [], None
+            while True:
+                msg = await client.get_iopub_msg(timeout=60)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    text.append(msg["content"]["text"])
+                if msg["msg_type"] == "execute_input":
+                    count = msg["content"]["execution_count"]
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    return count, "".join(text).strip()
+        finally:
+            client.stop_channels()
+
+    # in a thread of its own: a session's browser tests may hold an event loop in this one
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, go()).result()
+
+
+def kill_kernel(km) -> None:
+    """Kill the kernel and close its manager's messaging context."""
+    kernels.kill(km)
+    km.context.destroy(linger=0)

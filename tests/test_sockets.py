@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbval.kernel
 import pytest
-from test_zygote import kill, run_code
+import support
 
 from phlib.run import sockets
 from phlib.run.kernels import KernelPool
@@ -33,8 +33,8 @@ def test_a_kernel_listens_on_its_own_unix_sockets_and_they_go_with_it(preload, t
         assert Path(km.ip).parent == sockets.folder()
         files = socket_files(km)
         assert len(files) == 5 and all(stat.S_ISSOCK(f.stat().st_mode) for f in files)
-        assert run_code(km, "print(6 * 7)") == (1, "42")
-        kill(km)
+        assert support.run_code(km, "print(6 * 7)") == (1, "42")
+        support.kill_kernel(km)
         pool.forget(km)
         assert socket_files(km) == [], "a killed kernel's sockets are left behind"
     finally:

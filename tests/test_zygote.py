@@ -2,61 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import support
 
 from phlib.run.forked import ForkedKernelManager, ForkedProcess, interpreter
 from phlib.run.kernels import KernelPool, KernelStartError, preload_with_data
-from phlib.run.kernels import kill as kill_kernel
 
 PROBE = (
     "import os, sys\n"
     "print(repr(('fractions' in sys.modules, os.getpgid(0) == os.getpid(), os.getppid(),"
     " os.getcwd(), os.environ.get('PROBE_VALUE'))))"
 )
-
-
-def run_code(km, code: str) -> tuple[int, str]:
-    """Execute `code` on the kernel `km`; its execution count and printed text."""
-
-    async def go():
-        client = km.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            msg_id = client.execute(code)
-            text, count = [], None
-            while True:
-                msg = await client.get_iopub_msg(timeout=60)
-                if msg["parent_header"].get("msg_id") != msg_id:
-                    continue
-                if msg["msg_type"] == "stream":
-                    text.append(msg["content"]["text"])
-                if msg["msg_type"] == "execute_input":
-                    count = msg["content"]["execution_count"]
-                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                    return count, "".join(text).strip()
-        finally:
-            client.stop_channels()
-
-    # in a thread of its own: a session's browser tests may hold an event loop in this one
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, go()).result()
-
-
-def kill(km) -> None:
-    """Kill the kernel and close its manager's messaging context."""
-    kill_kernel(km)
-    km.context.destroy(linger=0)
 
 
 def gone(pid: int, seconds: float = 15) -> bool:
@@ -86,7 +50,7 @@ def test_a_forked_kernel_starts_with_the_preload_in_its_own_session_and_folder(f
     km = forked.take()
     try:
         assert isinstance(km, ForkedKernelManager)
-        count, text = run_code(km, PROBE)
+        count, text = support.run_code(km, PROBE)
         assert count == 1, "the preload does not count as a cell"
         preloaded, own_group, parent, cwd, value = eval(text)
         assert preloaded, "the zygote's preload is not in the forked kernel"
@@ -95,13 +59,13 @@ def test_a_forked_kernel_starts_with_the_preload_in_its_own_session_and_folder(f
         assert cwd == str(tmp_path)
         assert value == "from-the-worker", "the kernel did not get the worker's environment"
     finally:
-        kill(km)
+        support.kill_kernel(km)
 
 
 def test_kernels_stop_when_the_zygote_stops(forked):
     km = forked.take()
     pid = km.provisioner.pid
-    assert run_code(km, "print(1)")[1] == "1"
+    assert support.run_code(km, "print(1)")[1] == "1"
     forked.zygote.close()
     assert gone(pid), "a forked kernel outlived its zygote"
     forked.forget(km)
@@ -112,7 +76,7 @@ def test_a_killed_forked_kernel_is_seen_as_finished(forked):
     km = forked.take()
     process = km.provisioner.process
     assert process.poll() is None
-    kill(km)
+    support.kill_kernel(km)
     assert process.wait(timeout=10) is not None
     forked.forget(km)
 
@@ -122,9 +86,9 @@ def test_without_a_preload_each_kernel_is_a_fresh_interpreter(tmp_path):
     try:
         assert pool.zygote is None
         km = pool.take()
-        count, text = run_code(km, PROBE)
+        count, text = support.run_code(km, PROBE)
         assert eval(text)[0] is False and eval(text)[2] == os.getpid()
-        kill(km)
+        support.kill_kernel(km)
     finally:
         pool.close()
 
@@ -176,9 +140,11 @@ def parsed_in_a_new_kernel(pool: KernelPool) -> str:
     """The files a kernel from `pool` finds parsed already (the kernel is then stopped)."""
     km = pool.take()
     try:
-        return run_code(km, "from phlib.inputs import reading\nprint(sorted(reading._PARSED))")[1]
+        return support.run_code(
+            km, "from phlib.inputs import reading\nprint(sorted(reading._PARSED))"
+        )[1]
     finally:
-        kill(km)
+        support.kill_kernel(km)
         pool.forget(km)
 
 
