@@ -320,7 +320,7 @@ def test_a_killed_worker_has_its_job_run_elsewhere_and_a_failing_notebook_is_iso
     finally:
         if run.poll() is None:
             run.kill()
-            run.wait()
+            run.communicate()  # reaps it and closes its pipe
     assert victim.wait(10) == -signal.SIGKILL
     assert run.returncode == 1, output
     outputs = project / "outputs" / QUARTER
@@ -359,30 +359,40 @@ def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, 
               if p.is_file()}  # fmt: skip
     for service in SERVICES.split(","):  # notebooks still running when Ctrl-C lands
         slow_down(project / "notebooks" / f"{service}.ipynb", seconds=90)
+    earlier = set(cluster.running_jobs())  # none, unless a job of another test was left
+
+    def new_jobs() -> set[Path]:
+        return set(cluster.running_jobs()) - earlier
+
     run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
                             "--services", SERVICES, "--cluster", cluster.address],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            env=environment(), cwd=project)  # fmt: skip
     try:
-        wait_for(lambda: cluster.running_jobs(), cluster.base / "worker-a.log", seconds=300)
+        # Ctrl-C once phreport has started the run ("Running ...") and a job of its own runs
+        lines: list[str] = []
+        while not (lines and lines[-1].startswith("Running ")):
+            lines.append(run.stdout.readline())
+            assert lines[-1], "phreport ended before it started the run:\n" + "".join(lines)
+        wait_for(new_jobs, cluster.base / "worker-a.log", seconds=300)
         run.send_signal(signal.SIGINT)
-        output, _ = run.communicate(timeout=120)
+        output = "".join(lines) + run.communicate(timeout=120)[0]
     finally:
         if run.poll() is None:
             run.kill()
-            run.wait()
+            run.communicate()  # reaps it and closes its pipe
     assert run.returncode == 130, output
     assert "interrupted" in output
     after = {p.relative_to(outputs).as_posix(): p.read_bytes() for p in outputs.rglob("*")
              if p.is_file()}  # fmt: skip
     assert after == before
     # the notebooks would sleep for 90 s: their kernels must have been stopped
-    wait_for(lambda: not cluster.running_jobs(), cluster.base / "worker-a.log", seconds=30)
+    wait_for(lambda: not new_jobs(), cluster.base / "worker-a.log", seconds=30)
     time.sleep(3)
     for name in ("worker-a", "worker-b"):
         log = (cluster.base / f"{name}.log").read_text(errors="replace")
         assert "Function: interrupt_kernels" not in log, f"stopping the kernels failed:\n{log}"
-    assert not cluster.running_jobs(), "a cancelled run's jobs were still started"
+    assert not new_jobs(), "a cancelled run's jobs were still started"
 
 
 def test_an_unreachable_scheduler_is_exit_2_naming_it_and_writes_nothing(tmp_path):
