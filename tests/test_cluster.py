@@ -349,6 +349,18 @@ def slow_down(notebook: Path, seconds: float) -> None:
     nbformat.write(nb, notebook)
 
 
+@contextlib.contextmanager
+def interruptible_children():
+    """Processes started inside take Ctrl-C (SIGINT) as a terminal gives it, even when this
+    one ignores it: a shell starts a background job (`make test &`) with SIGINT ignored, and
+    an ignored signal stays ignored across exec, where a handled one is reset to its default."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, tmp_path):
     project = small_project(tmp_path / "project")
     first = phreport(project, "run", QUARTER, "--areas", "peterborough", "--services",
@@ -364,10 +376,11 @@ def test_ctrl_c_cancels_the_jobs_and_leaves_the_previous_outputs_whole(cluster, 
     def new_jobs() -> set[Path]:
         return set(cluster.running_jobs()) - earlier
 
-    run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run", QUARTER,
-                            "--services", SERVICES, "--cluster", cluster.address],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           env=environment(), cwd=project)  # fmt: skip
+    with interruptible_children():
+        run = subprocess.Popen([str(BIN / "phreport"), "--project", str(project), "run",
+                                QUARTER, "--services", SERVICES, "--cluster", cluster.address],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env=environment(), cwd=project)  # fmt: skip
     try:
         # Ctrl-C once phreport has started the run ("Running ...") and a job of its own runs
         lines: list[str] = []
