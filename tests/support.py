@@ -240,6 +240,16 @@ def phreport_subprocess(*args: str, cwd: Path | None = None, timeout: int = RUN_
     )
 
 
+def python_output(code: str, **env: str) -> str:
+    """What `code` printed, run in a fresh interpreter with the project on its import path
+    (and `env` added to the environment); fails the test unless it exits with 0."""
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT), **env}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, env=environment)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def phreport_in_process(*args: str) -> tuple[int, str]:
     """`phlib.cli.main(args)` in this process: (exit code, what it printed)."""
     out, err = io.StringIO(), io.StringIO()

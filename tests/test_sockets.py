@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import nbval.kernel
@@ -55,9 +53,7 @@ def test_the_socket_folder_is_private_to_its_process_and_removed_when_it_ends(tm
         "os.waitpid(child, 0)\n"
         "print(mine, mine.is_dir())\n"
     )
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env=env).stdout  # fmt: skip
+    out = support.python_output(code, TMPDIR=str(tmp_path))
     child, parent = out.splitlines()
     mine, kept = parent.split()
     assert child != mine, "a forked child shares its parent's socket folder"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import support
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("scipy", "matplotlib", "openpyxl")
@@ -16,12 +17,7 @@ HEAVY = ("scipy", "matplotlib", "openpyxl")
 
 def loaded_after(statement: str) -> list[str]:
     code = f"{statement}; import sys; print(sorted(m for m in {HEAVY!r} if m in sys.modules))"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stderr
-    return ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    return ast.literal_eval(support.python_output(code).strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize(
@@ -100,9 +96,5 @@ def test_reading_notebooks_skips_jsonschemas_optional_format_checkers(first, loa
 
     names = tuple(n for n in SLOW_OPTIONAL if n != "rfc3987_syntax")
     code = FORMAT_CHECKERS.format(first=first, names=names)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, env=env)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    found = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    found = ast.literal_eval(support.python_output(code).strip().splitlines()[-1])
     assert (found == sorted(names)) if loaded else (found == []), found

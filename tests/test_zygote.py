@@ -205,8 +205,5 @@ os.kill(alive, signal.SIGKILL)
 def test_a_zygote_kills_only_the_kernels_it_has_not_reaped():
     # a reaped kernel's pid is free again and may be another process's by the time the
     # zygote ends: only kernels still unreaped (their pid still theirs) are killed then
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    done = subprocess.run([sys.executable, "-c", REAPING], capture_output=True, text=True,
-                          timeout=120, env=env)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "True"]  # and SIGCHLD is not left blocked
+    out = support.python_output(REAPING)
+    assert out.split() == ["True", "True"]  # and SIGCHLD is not left blocked
