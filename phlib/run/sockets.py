@@ -37,7 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 #: The longest socket name Linux accepts is 107 bytes; a kernel's five are its address
-#: followed by "-1" to "-5" (more digits only if older sockets are left in the folder).
+#: followed by "-1" to "-5" (each address is fresh, so no older socket pushes them higher).
 LONGEST_ADDRESS = 96
 
 _folder: tuple[int, Path] | None = None
