@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from phlib.inputs.catalogue import load_catalogue
+from phlib.inputs.observations import load_observations
+from phlib.rules.period_base import frequency_of
 from phlib.rules.period_parsing import parse_period
 from phlib.rules.periods import Quarter
 from phlib.rules.scorecard import COLUMNS, build_scorecard, red_without_actions
-from phlib.rules.selection import cutoff, summarise
+from phlib.rules.selection import cutoff, headline_index, headline_series, row_dicts, summarise
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 Q3 = Quarter.parse("2022-23-Q3")
 
@@ -241,3 +250,62 @@ def test_red_without_actions_reads_the_actions_of_the_section_covering_the_indic
     assert red_without_actions(card, actions_for) == []
     sections.clear()
     assert len(red_without_actions(card, actions_for)) == 1
+
+
+def same_cell(a, b) -> bool:
+    """Equal, with NaN equal to NaN and NaT to NaT, and of the same type."""
+    if type(a) is not type(b):
+        return False
+    return a == b or (a != a and b != b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-5, 5),
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False)),
+            st.one_of(st.none(), st.sampled_from(["", "x", "Ely"])),
+            st.one_of(st.none(), st.dates(min_value=date(2020, 1, 1), max_value=date(2024, 1, 1))),
+            st.booleans(),
+        ),
+        max_size=8,
+    )
+)
+def test_records_are_the_rows_to_dict_gives(rows):
+    frame = pd.DataFrame(rows, columns=["n", "value", "breakdown", "day", "flag"])
+    frame["day"] = pd.to_datetime(frame["day"])
+    frame["text"] = frame["breakdown"].astype(pd.StringDtype(na_value=np.nan))  # as read
+    frame["number"] = frame["value"].astype(float)
+    frame["na_text"] = frame["breakdown"].astype("string")  # blank is pd.NA: to_dict's way
+    read_whole = frame[["n", "number", "day", "flag", "text"]]  # read a column at a time
+    for each in (read_whole, frame):
+        fast, slow = row_dicts(each), each.to_dict("records")
+        assert [list(r) for r in fast] == [list(r) for r in slow]
+        assert all(same_cell(r[k], s[k]) for r, s in zip(fast, slow, strict=True) for k in r)
+
+
+def old_headline_index(observations) -> dict:
+    """headline_index as first written: every row through to_dict, filtered row by row."""
+    index: dict = {}
+    for row in observations.sort_values("period_start").to_dict("records"):
+        if not row.get("breakdown") or row.get("breakdown") != row.get("breakdown"):
+            key = (row["indicator_id"], row["area"], frequency_of(row["period_kind"]))
+            index.setdefault(key, []).append(row)
+    return index
+
+
+@pytest.fixture(scope="module")
+def sample_observations():
+    return load_observations(DATA / "observations.csv", load_catalogue(DATA / "catalogue.csv"))
+
+
+def test_headline_index_and_series_pick_the_rows_they_always_did(sample_observations):
+    index = headline_index(sample_observations)
+    before = old_headline_index(sample_observations)
+    assert list(index) == list(before) and len(index) > 50
+    for key, rows in before.items():
+        assert [r["source_row"] for r in index[key]] == [r["source_row"] for r in rows]
+        indicator_id, area, kind = key
+        series = headline_series(sample_observations, indicator_id, area, kind)
+        assert series["source_row"].tolist() == [r["source_row"] for r in rows]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from phlib.rules.period_parsing import parse_period
 from phlib.rules.periods import FinancialYear, Month, Quarter
-from phlib.rules.selection import cutoff, headline_series, number
+from phlib.rules.selection import cutoff, headline_series, number, row_dicts
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
 _KIND = {"month": Month, "quarter": Quarter, "year": FinancialYear}
@@ -39,7 +39,7 @@ def series_end(rows: dict, last, quarter, indicator):
 def by_period(indicator, observations, area) -> dict:
     """Period id -> the indicator's headline row for the area, as a dict of its columns."""
     series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
-    return {row["period"]: row for row in series.to_dict("records")}
+    return {row["period"]: row for row in row_dicts(series)}
 
 
 def period_row(indicator, rows: dict, period) -> dict:

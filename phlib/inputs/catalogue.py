@@ -34,6 +34,7 @@ from phlib.inputs.columns import check_columns, closest, did_you_mean, one_of
 from phlib.inputs.reading import read_table
 from phlib.inputs.table import to_number
 from phlib.rules.direction import DIRECTIONS
+from phlib.rules.selection import row_dicts
 from phlib.rules.variation import SPC_LIMITS_FIX, parse_settings
 
 __all__ = ["SERVICES", "DEFAULT_AREAS", "Indicator", "Catalogue", "load_catalogue"]
@@ -268,7 +269,8 @@ def load_catalogue(path, areas_path=None) -> Catalogue:
             fix = "add one row per indicator under the header"
             problems.append(Problem(table.file, "the file has no data rows", fix))
     first_row: dict[str, int] = {}
-    for number, values in table.frame.iterrows() if table.header_row else []:
+    rows = zip(table.frame.index, row_dicts(table.frame), strict=True) if table.header_row else ()
+    for number, values in rows:
         row = {name: values.get(name, "") for name in REQUIRED + OPTIONAL}
         problem = partial(_report, problems, table, number, dict(row))
 

@@ -76,11 +76,12 @@ def number(value) -> float | None:
 def headline_series(observations: pd.DataFrame, indicator_id: str, area: str, kind: str):
     """Headline rows of one indicator, area and frequency (`month`, `quarter`, `year`: periods
     of every kind that reports at it, such as calendar years for `year`), oldest first."""
-    rows = observations[
-        (observations["indicator_id"] == indicator_id)
-        & (observations["area"] == area)
-        & (observations["period_kind"].map(frequency_of) == kind)
-        & (observations["breakdown"].fillna("") == "")
+    # The indicator and area first: the other tests then look at a few dozen rows, not all.
+    mine = observations[
+        (observations["indicator_id"] == indicator_id) & (observations["area"] == area)
+    ]
+    rows = mine[
+        (mine["period_kind"].map(frequency_of) == kind) & (mine["breakdown"].fillna("") == "")
     ]
     return rows.sort_values("period_start").reset_index(drop=True)
 
@@ -102,9 +103,32 @@ def cutoff(quarter, frequency: str, lag_months: int = 0) -> date:
     return quarter.end
 
 
+def row_dicts(frame: pd.DataFrame) -> list[dict]:
+    """The frame's rows as dicts of its columns, exactly as `frame.to_dict("records")` gives
+    them, in under half the time for frames of observations: columns of numbers, dates and
+    text whose blank is NaN are read a column at a time (any other kind of column is left to
+    `to_dict`, whose boxing of values this does not repeat).
+
+    >>> row_dicts(pd.DataFrame({"a": [1, 2], "b": [0.5, None]}))
+    [{'a': 1, 'b': 0.5}, {'a': 2, 'b': nan}]
+    """
+    if frame.columns.empty or not all(map(_read_whole, frame.dtypes)):
+        return frame.to_dict("records")
+    columns = list(frame.columns)
+    cells = zip(*(frame[c].tolist() for c in columns), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in cells]
+
+
+def _read_whole(dtype) -> bool:
+    """Whether `Series.tolist()` gives a column of this type as `to_dict` does."""
+    if isinstance(dtype, pd.StringDtype):
+        return dtype.na_value is not pd.NA  # pandas' text whose blank is NaN
+    return dtype.kind in "iufbmM"  # numpy numbers, booleans, dates and durations
+
+
 def _records(series) -> list[dict]:
     """Rows as plain dicts (much faster to walk than DataFrame rows), oldest first."""
-    return series.to_dict("records") if isinstance(series, pd.DataFrame) else series
+    return row_dicts(series) if isinstance(series, pd.DataFrame) else series
 
 
 def _row_for(records: list[dict], period_id: str):
@@ -203,10 +227,12 @@ def headline_index(observations: pd.DataFrame) -> dict:
     Built once, it lets `summarise_rows` rate many indicators without filtering the frame.
     """
     index: dict = {}
-    for row in observations.sort_values("period_start").to_dict("records"):
-        if not row.get("breakdown") or row.get("breakdown") != row.get("breakdown"):
-            key = (row["indicator_id"], row["area"], frequency_of(row["period_kind"]))
-            index.setdefault(key, []).append(row)
+    rows = observations.sort_values("period_start")
+    if "breakdown" in rows.columns:  # headline rows: a blank breakdown
+        rows = rows[rows["breakdown"].isna() | (rows["breakdown"] == "")]
+    for row in row_dicts(rows):
+        key = (row["indicator_id"], row["area"], frequency_of(row["period_kind"]))
+        index.setdefault(key, []).append(row)
     return index
 
 
