@@ -127,6 +127,7 @@ def exporter():
         exclude_output_prompt=True,
         embed_images=True,
         anchor_link_text="\u00b6",
+        optimistic_validation=True,  # validate once, after all preprocessors, not after each
     )
 
 
