@@ -35,18 +35,24 @@ from pathlib import Path
 # optional package (seconds in every phreport process and worker).
 from phlib.run.startup import skip_slow_optional_imports
 
-# isort: split
-from phlib import commands
-from phlib.errors import (
-    InputError,
-    PeriodError,
-    PhlibError,
-    PublicationError,
-    RunLockedError,
-)
-from phlib.run.progress import Console
-
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+STARTING_INTERRUPTED = "phreport: interrupted while starting; nothing was read or written."
+
+# Ctrl-C during the imports (most of phreport's first second) exits as an interrupted run
+# does, with a line instead of a traceback.
+try:
+    from phlib import commands
+    from phlib.errors import (
+        InputError,
+        PeriodError,
+        PhlibError,
+        PublicationError,
+        RunLockedError,
+    )
+    from phlib.run.progress import Console
+except KeyboardInterrupt:
+    sys.stderr.write(STARTING_INTERRUPTED + "\n")
+    raise SystemExit(EXIT_INTERRUPTED) from None
 
 
 def _names(text: str) -> tuple[str, ...]:

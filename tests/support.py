@@ -240,12 +240,17 @@ def phreport_subprocess(*args: str, cwd: Path | None = None, timeout: int = RUN_
     )
 
 
-def python_output(code: str, **env: str) -> str:
-    """What `code` printed, run in a fresh interpreter with the project on its import path
-    (and `env` added to the environment); fails the test unless it exits with 0."""
+def python_run(code: str, **env: str) -> subprocess.CompletedProcess:
+    """`code` run in a fresh interpreter with the project on its import path (and `env`
+    added to the environment), its output captured as text."""
     environment = {**os.environ, "PYTHONPATH": str(PROJECT), **env}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, env=environment)  # fmt: skip
+
+
+def python_output(code: str, **env: str) -> str:
+    """What `code` printed (`python_run`); fails the test unless it exits with 0."""
+    done = python_run(code, **env)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

@@ -325,6 +325,26 @@ def test_a_refused_run_starts_no_worker_or_any_other_process(tmp_path, monkeypat
     assert not (root / "outputs" / QUARTER).exists()
 
 
+#: Imports phlib.cli with Ctrl-C pressed while pandas is being imported (about the middle of
+#: phreport's first second, all of it imports).
+CTRL_C_WHILE_IMPORTING = """
+import sys
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, CtrlC())
+import phlib.cli
+"""
+
+
+def test_ctrl_c_while_phreport_starts_ends_as_an_interrupted_run_without_a_traceback():
+    done = support.python_run(CTRL_C_WHILE_IMPORTING)
+    assert done.returncode == 130
+    said = "phreport: interrupted while starting; nothing was read or written."
+    assert done.stderr.strip() == said
+
+
 @pytest.mark.slow
 def test_names_in_paths_are_checked(tmp_path):
     root = toy_project(tmp_path / "toy")
