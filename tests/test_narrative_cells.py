@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from phlib.narratives.cells import (
     read_cell,
     text_hash,
 )
-from phlib.narratives.gather import gather, pull
+from phlib.narratives.gather import gather, pull, read_notebook
 from phlib.narratives.store import (
     CARRIED,
     WRITTEN,
@@ -289,6 +290,15 @@ def test_a_corrupt_notebook_is_reported_and_the_store_untouched(run):
     assert problem.file == str(notebook)
     assert "restore it from the outputs backup, or delete it" in problem.fix
     assert store.read_bytes() == before
+
+
+def test_a_notebook_is_read_as_nbformat_reads_it_even_when_it_breaks_the_schema(run):
+    store, notebook = run
+    assert read_notebook(notebook) == nbformat.read(notebook, as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[0]["not_in_the_schema"] = 1  # nbformat only logs such a notebook
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    assert read_notebook(notebook) == nbformat.read(notebook, as_version=4)
 
 
 def test_a_notebook_filled_from_another_store_is_refused(run, tmp_path):

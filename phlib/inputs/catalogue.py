@@ -143,6 +143,8 @@ class Catalogue:
     #: `Indicator` values already built (they are frozen; the catalogue is not changed after
     #: loading), so the thousands of look-ups of a run build each one once.
     built: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: Each service's indicator ids in order, worked out once for the same reason.
+    ordered: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __contains__(self, indicator_id) -> bool:
         return indicator_id in self.indicators.index
@@ -168,8 +170,10 @@ class Catalogue:
         """The service's indicators, by the `order` column then file order."""
         if service not in self.services:
             raise KeyError(f"unknown service {service!r}; {did_you_mean(service, self.services)}")
-        chosen = self.indicators[self.indicators["service"] == service]
-        return [self.indicator(i) for i in chosen.sort_values("order", kind="stable").index]
+        if service not in self.ordered:
+            chosen = self.indicators[self.indicators["service"] == service]
+            self.ordered[service] = tuple(chosen.sort_values("order", kind="stable").index)
+        return [self.indicator(i) for i in self.ordered[service]]
 
     def area_name(self, key: str) -> str:
         """The display name of an area key; KeyError (naming the closest key) if unknown."""

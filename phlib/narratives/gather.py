@@ -171,9 +171,14 @@ def merge(nb, doc: NarrativeDoc, known_keys: Iterable[str] | None = None, memory
 
 
 def read_notebook(path: Path):
-    """Read an executed notebook; a file that cannot be read raises `NarrativeError`."""
+    """Read an executed notebook; a file that cannot be read raises `NarrativeError`.
+
+    It is read as `nbformat.read` reads it, without checking it against the notebook schema
+    (half the time of reading it): a notebook that fails that check is read all the same, and
+    nbformat would only have logged it.
+    """
     try:
-        return nbformat.read(path, as_version=4)
+        return nbformat.convert(nbformat.reader.reads(Path(path).read_text(encoding="utf-8")), 4)
     except Exception as error:  # any failure to read means the file cannot be used
         message = f"the notebook cannot be read ({type(error).__name__}: {error})"
         fix = (
