@@ -32,8 +32,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from phlib.report.section import exporter
+from phlib.run.engine import register_engine
 from phlib.run.jobs import Job, JobResult, execute_job, one_line
-from phlib.run.kernels import KernelPool, register_engine
+from phlib.run.kernels import KernelPool
 from phlib.run.startup import skip_slow_optional_imports
 
 PLUGIN_PREFIX = "phreport-warm-kernels"

@@ -27,8 +27,9 @@ from multiprocessing.connection import wait
 import phlib.run.startup as startup  # first: before anything imports nbformat
 from phlib.report.section import exporter
 from phlib.run import sockets
+from phlib.run.engine import register_engine
 from phlib.run.jobs import Job, JobResult, execute_job, one_line
-from phlib.run.kernels import DEFAULT_PRELOAD, KernelPool, register_engine
+from phlib.run.kernels import DEFAULT_PRELOAD, KernelPool
 from phlib.run.zygote import Zygote, start_zygote
 
 
