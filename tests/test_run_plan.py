@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from phlib.hashes import file_hashes
+from phlib.hashes import file_hashes, sha256
 from phlib.inputs.config import load_parameters
 from phlib.report.section import Heading, Section
 from phlib.run import keys as keys_module
@@ -191,6 +191,28 @@ def test_a_cache_entry_is_not_trusted_when_its_files_were_changed_or_removed(tmp
     assert entry_is_intact(folder, "s", "k1") == "the executed notebook was changed outside a run"
     (folder / "s.cache.json").write_text("{not json")
     assert entry_is_intact(folder, "s", "k1") == "its outputs from the last run are missing"
+
+
+def test_an_entry_trusts_its_notebooks_bytes_else_its_content_without_the_narratives(tmp_path):
+    folder = tmp_path / "live" / "a"
+    folder.mkdir(parents=True)
+    note = nbformat.v4.new_markdown_cell(
+        "As run.", metadata={"tags": ["narrative"], "phlib": {"narrative_key": "summary"}}
+    )
+    code = nbformat.v4.new_code_cell("1", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text="one")])  # fmt: skip
+    nbformat.write(nbformat.v4.new_notebook(cells=[note, code]), folder / "s.ipynb")
+    write_entry(folder, "s", "k1", Section("<p>one</p>", (), "X"))
+    entry = json.loads((folder / "s.cache.json").read_text())
+    assert entry["bytes"] == sha256(folder / "s.ipynb")
+    assert entry_is_intact(folder, "s", "k1") is None
+    nb = nbformat.read(folder / "s.ipynb", as_version=4)
+    nb.cells[0].source = "Edited by an analyst in JupyterLab."
+    nbformat.write(nb, folder / "s.ipynb")
+    assert entry_is_intact(folder, "s", "k1") is None  # other bytes, the same content
+    nb.cells[1].outputs[0]["text"] = "two"
+    nbformat.write(nb, folder / "s.ipynb")
+    assert entry_is_intact(folder, "s", "k1") == "the executed notebook was changed outside a run"
 
 
 def test_content_and_narrative_digests_split_a_notebook_in_two():

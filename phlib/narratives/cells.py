@@ -277,8 +277,12 @@ def inject(nb, doc: NarrativeDoc):
     A key the store lacks shows as missing, with actions if its placeholder has
     `#### Actions`. Cells whose key is not `[a-z0-9_]+` are left as they are. The notebook's
     metadata records which store file it was filled from (`phlib.narratives.store`).
+    `nb` is not changed. The copy's narrative cells and metadata are copies; its other cells
+    are `nb`'s own (an executed notebook's outputs are most of its size), so change neither.
     """
-    nb = copy.deepcopy(nb)
+    nb = copy.copy(nb)
+    nb.metadata = copy.deepcopy(nb.metadata)
+    nb.cells = [copy.deepcopy(cell) if is_narrative(cell) else cell for cell in nb.cells]
     for cell in nb.cells:
         key = cell_key(cell) if is_narrative(cell) else None
         if key is None or not KEY_RE.fullmatch(key):

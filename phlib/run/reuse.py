@@ -3,9 +3,10 @@
 Beside each executed notebook a run writes `<area>/<service>.cache.json`, only after the
 notebook ran and exported successfully, atomically, and inside the staging folder that is
 swapped in whole at the end of the run (so a killed run leaves no entry behind). The entry
-holds the notebook's key, a hash of the executed notebook's content (every cell but the
-narrative text), a hash of its narrative cells and the rendered section (the HTML fragment of
-its cells), so a later run with the same key can:
+holds the notebook's key, a hash of the executed notebook's bytes (checked first: the same
+bytes need no reading) and of its content (every cell but the narrative text, for a notebook
+whose narrative cells an analyst edited), a hash of its narrative cells and the rendered
+section (the HTML fragment of its cells), so a later run with the same key can:
 
 - check the executed notebook was not changed outside a run (else it executes again);
 - fill its narrative cells from the store, as a fresh run would;
@@ -20,6 +21,7 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
@@ -30,6 +32,7 @@ import nbformat
 from nbformat.v4.rwbase import rejoin_lines
 
 from phlib import atomic
+from phlib.hashes import sha256
 from phlib.narratives.cells import is_narrative
 from phlib.report.pages import section_page
 from phlib.report.section import Heading, Section, render_section
@@ -85,11 +88,17 @@ def entry_is_intact(folder: Path, service: str, key: str) -> str | None:
     """None when the cache entry of `service` in `folder` can be trusted for `key`, else why
     not (the notebook then executes again)."""
     entry = _read(cache_path(folder, service))
-    nb = _read(Path(folder) / f"{service}.ipynb")
-    if not isinstance(entry, dict) or not isinstance(nb, dict) or entry.get("format") != FORMAT:
+    notebook = Path(folder) / f"{service}.ipynb"
+    if not isinstance(entry, dict) or entry.get("format") != FORMAT or not notebook.is_file():
         return "its outputs from the last run are missing"
     if entry.get("key") != key:
         return "its cache entry is for other inputs"
+    with contextlib.suppress(OSError):
+        if entry.get("bytes") == sha256(notebook):
+            return None  # the very file the entry was written for (no need to read it)
+    nb = _read(notebook)  # changed since: only a narrative cell's text may have
+    if not isinstance(nb, dict):
+        return "its outputs from the last run are missing"
     if entry.get("content") != content_digest(nb):
         return "the executed notebook was changed outside a run"
     return None
@@ -97,10 +106,12 @@ def entry_is_intact(folder: Path, service: str, key: str) -> str | None:
 
 def write_entry(folder: Path, service: str, key: str, section: Section) -> None:
     """Record a successfully executed notebook (already written in `folder`) for reuse."""
-    nb = _read(Path(folder) / f"{service}.ipynb") or {}
+    notebook = Path(folder) / f"{service}.ipynb"
+    nb = _read(notebook) or {}
     entry = {
         "format": FORMAT,
         "key": key,
+        "bytes": sha256(notebook),
         "content": content_digest(nb),
         "narratives": narratives_digest(nb),
         "section": asdict(section),
