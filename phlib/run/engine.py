@@ -10,18 +10,19 @@ runs the cells as papermill does, then kills the kernel at once (`phlib.run.kern
 SIGKILL to its process group, as papermill's "immediate" shutdown does, then it is reaped).
 The cells, their outputs and the notebook written are papermill's.
 
-papermill, nbclient and jupyter_core are imported when the engine is built (`warm_engine`):
-only worker processes execute notebooks.
+papermill (and nbclient with it) is imported when the engine is built (`warm_engine`): only
+worker processes execute notebooks.
 """
 
 from __future__ import annotations
+
+from jupyter_core.utils import ensure_async, run_sync
 
 from phlib.run.kernels import answering, kill
 
 
 def warm_engine():
     """The papermill engine class that runs a notebook on a kernel from a `KernelPool`."""
-    from jupyter_core.utils import ensure_async, run_sync
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
     from papermill.log import logger
