@@ -60,12 +60,17 @@ class ForkedProcess:
         return True
 
     def wait(self, timeout: float | None = None) -> int:
-        """Wait for the process to end (`subprocess.TimeoutExpired` after `timeout` s)."""
+        """Wait for the process to end (`subprocess.TimeoutExpired` after `timeout` s): woken
+        by its pidfd as it ends where Linux gives one, else checking every 20 ms."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
                 raise subprocess.TimeoutExpired([str(self.pid)], timeout)
-            time.sleep(0.02)
+            if self._fd is not None:
+                select.select([self._fd], [], [], left)
+            else:
+                time.sleep(0.02 if left is None else min(0.02, left))
         return self.returncode  # type: ignore[return-value]
 
     def send_signal(self, signum: int) -> None:
