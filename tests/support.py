@@ -346,9 +346,14 @@ def run_code(km, code: str) -> tuple[int, str]:
         finally:
             client.stop_channels()
 
-    # in a thread of its own: a session's browser tests may hold an event loop in this one
+    return in_thread(go())
+
+
+def in_thread(coroutine):
+    """Run `coroutine` to its end in a thread of its own (a session's browser tests may hold
+    an event loop in this one); its result."""
     with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, go()).result()
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def kill_kernel(km) -> None:

@@ -4,8 +4,6 @@ its waits around each notebook."""
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from queue import Empty
 
 import nbformat
@@ -27,12 +25,6 @@ CELLS = [
     "from IPython.display import HTML, display\ndisplay(HTML('<b>bold</b>'))",
     "import time\ntime.sleep(0.2)\nprint('late')\n6 * 7",
 ]
-
-
-def in_thread(coroutine):
-    """Run `coroutine` in a thread of its own (a browser test may hold this one's loop)."""
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -60,7 +52,7 @@ def test_a_client_hears_the_first_output_once_the_kernel_has_answered(pool):
     km = pool.take()
     try:
         for _ in range(3):  # each time with a new client, whose IOPub has just connected
-            assert in_thread(first_output_after_answering(km)) == "heard"
+            assert support.in_thread(first_output_after_answering(km)) == "heard"
     finally:
         support.kill_kernel(km)
         pool.forget(km)
@@ -80,7 +72,7 @@ def test_answering_reports_a_kernel_that_has_died(pool):
             client.stop_channels()
 
     with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
-        in_thread(ask())
+        support.in_thread(ask())
     km.context.destroy(linger=0)
 
 
@@ -139,12 +131,12 @@ class ScriptedClient:
 
 def test_answering_asks_again_until_iopub_is_heard():
     client = ScriptedClient(silent=3)
-    in_thread(answering(client, timeout=60))
+    support.in_thread(answering(client, timeout=60))
     assert client.asked == 4
 
 
 def test_answering_gives_up_on_a_dead_kernel_or_after_its_timeout():
     with pytest.raises(RuntimeError, match="Kernel died"):
-        in_thread(answering(ScriptedClient(silent=0, alive=False), timeout=60))
+        support.in_thread(answering(ScriptedClient(silent=0, alive=False), timeout=60))
     with pytest.raises(RuntimeError, match="didn't respond in 0 seconds"):
-        in_thread(answering(ScriptedClient(silent=10**9), timeout=0))
+        support.in_thread(answering(ScriptedClient(silent=10**9), timeout=0))
