@@ -39,9 +39,10 @@ from phlib.display.window import window
 from phlib.inputs.catalogue import SERVICES, load_catalogue
 from phlib.inputs.notebook_parameters import check_parameters, papermill_parameter_names
 from phlib.inputs.observations import load_observations
+from phlib.rules.headline_rows import headline_index
 from phlib.rules.periods import Quarter
 from phlib.rules.publication import Publication
-from phlib.rules.selection import headline_index, summarise_rows
+from phlib.rules.selection import summarise_rows
 
 _ASSETS = Path(__file__).parent / "report" / "assets"
 
@@ -63,7 +64,8 @@ class Workbook(OwnContent, ServiceTables):
     def __post_init__(self):
         self.numbering = Numbering(self.section_number)
         area_rows = self.observations[self.observations["area"] == self.area]
-        self._headlines = headline_index(area_rows)  # rated many times: index once
+        # rated many times: indexed once; only this service's series become dicts
+        self._headlines = headline_index(area_rows, lazy=True)
 
     @classmethod
     def open(

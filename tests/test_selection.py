@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from phlib.inputs.catalogue import load_catalogue
 from phlib.inputs.observations import load_observations
+from phlib.rules.headline_rows import HeadlineIndex, headline_index, headline_series, row_dicts
 from phlib.rules.period_base import frequency_of
 from phlib.rules.period_parsing import parse_period
 from phlib.rules.periods import Quarter
 from phlib.rules.scorecard import COLUMNS, build_scorecard, red_without_actions
-from phlib.rules.selection import cutoff, headline_index, headline_series, row_dicts, summarise
+from phlib.rules.selection import cutoff, summarise
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -309,3 +310,22 @@ def test_headline_index_and_series_pick_the_rows_they_always_did(sample_observat
         indicator_id, area, kind = key
         series = headline_series(sample_observations, indicator_id, area, kind)
         assert series["source_row"].tolist() == [r["source_row"] for r in rows]
+
+
+def same_rows(one: list[dict], other: list[dict]) -> bool:
+    return len(one) == len(other) and all(
+        list(a) == list(b) and all(same_cell(a[k], b[k]) for k in a)
+        for a, b in zip(one, other, strict=True)
+    )
+
+
+def test_a_lazy_index_gives_the_same_series_only_when_asked(sample_observations):
+    area = sample_observations[sample_observations["area"] == "cambridgeshire"]
+    eager, lazy = headline_index(area), headline_index(area, lazy=True)
+    assert isinstance(lazy, HeadlineIndex) and list(lazy) == list(eager) and len(lazy) == len(eager)
+    key = next(iter(eager))
+    assert key in lazy and ("no", "such", "key") not in lazy and lazy._built == {}
+    assert lazy.get(("no", "such", "key"), []) == []
+    assert same_rows(lazy[key], eager[key]) and list(lazy._built) == [key]
+    assert lazy[key] is lazy[key]  # converted once
+    assert all(same_rows(lazy[k], rows) for k, rows in eager.items())

@@ -20,9 +20,9 @@ from phlib.errors import PublicationError
 from phlib.inputs.config import load_parameters, parameters_path
 from phlib.narratives import store
 from phlib.narratives.review import carry_forward
+from phlib.rules.headline_rows import headline_index
 from phlib.rules.quoted_figures import figures_in, sentences, stale_in
 from phlib.rules.scorecard import build_scorecard
-from phlib.rules.selection import headline_index
 from phlib.run import quarter as run_quarter_module
 from phlib.run.checks import check_quarter, publication_check
 from phlib.run.jobs import JobResult

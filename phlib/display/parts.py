@@ -15,7 +15,7 @@ import pandas as pd
 
 from phlib.display.formatting import SUPPRESSED
 from phlib.display.tables import KpiRow
-from phlib.rules.selection import headline_series
+from phlib.rules.headline_rows import headline_series
 from phlib.rules.suppression import suppress_table
 
 TOTAL = "Total"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from phlib.display import charts
 from phlib.display.window import last_period
 from phlib.rules import ratings
-from phlib.rules.selection import annual_plan, headline_series, number
+from phlib.rules.headline_rows import headline_series
+from phlib.rules.selection import annual_plan, number
 
 
 @dataclass(frozen=True)

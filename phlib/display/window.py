@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from phlib.rules.headline_rows import headline_series, row_dicts
 from phlib.rules.period_parsing import parse_period
 from phlib.rules.periods import FinancialYear, Month, Quarter
-from phlib.rules.selection import cutoff, headline_series, number, row_dicts
+from phlib.rules.selection import cutoff, number
 
 WINDOW = {"month": 24, "quarter": 12, "year": 5}  # periods a trend chart shows
 _KIND = {"month": Month, "quarter": Quarter, "year": FinancialYear}
@@ -73,7 +74,7 @@ def window(indicator, observations, quarter, area, count: int | None = None) -> 
 
 def rows_window(indicator, rows: dict, quarter, count: int | None = None) -> pd.DataFrame:
     """`window` from the series' rows already found, period id -> row (a dict, as
-    `phlib.rules.selection.headline_index` and `by_period` give them)."""
+    `phlib.rules.headline_rows.headline_index` and `by_period` give them)."""
     last = series_end(rows, last_period(indicator, quarter), quarter, indicator)
     count = count or WINDOW[indicator.frequency]
     periods = [last.shift(-i) for i in range(count - 1, -1, -1)]

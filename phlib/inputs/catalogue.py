@@ -34,7 +34,7 @@ from phlib.inputs.columns import check_columns, closest, did_you_mean, one_of
 from phlib.inputs.reading import read_table
 from phlib.inputs.table import to_number
 from phlib.rules.direction import DIRECTIONS
-from phlib.rules.selection import row_dicts
+from phlib.rules.headline_rows import row_dicts
 from phlib.rules.variation import SPC_LIMITS_FIX, parse_settings
 
 __all__ = ["SERVICES", "DEFAULT_AREAS", "Indicator", "Catalogue", "load_catalogue"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from phlib.rules.headline_rows import headline_index
 from phlib.rules.period_parsing import parse_period
-from phlib.rules.selection import headline_index, summarise_rows
+from phlib.rules.selection import summarise_rows
 from phlib.rules.variation import scorecard_signals
 
 COLUMNS = [

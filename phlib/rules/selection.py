@@ -27,7 +27,7 @@ from datetime import date
 import pandas as pd
 
 from phlib.rules import ratings
-from phlib.rules.period_base import frequency_of
+from phlib.rules.headline_rows import headline_series, row_dicts
 from phlib.rules.period_parsing import parse_period
 
 _MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
@@ -73,19 +73,6 @@ def number(value) -> float | None:
     return None if math.isnan(result) else result
 
 
-def headline_series(observations: pd.DataFrame, indicator_id: str, area: str, kind: str):
-    """Headline rows of one indicator, area and frequency (`month`, `quarter`, `year`: periods
-    of every kind that reports at it, such as calendar years for `year`), oldest first."""
-    # The indicator and area first: the other tests then look at a few dozen rows, not all.
-    mine = observations[
-        (observations["indicator_id"] == indicator_id) & (observations["area"] == area)
-    ]
-    rows = mine[
-        (mine["period_kind"].map(frequency_of) == kind) & (mine["breakdown"].fillna("") == "")
-    ]
-    return rows.sort_values("period_start").reset_index(drop=True)
-
-
 def cutoff(quarter, frequency: str, lag_months: int = 0) -> date:
     """Last day whose data a report for `quarter` can include.
 
@@ -101,29 +88,6 @@ def cutoff(quarter, frequency: str, lag_months: int = 0) -> date:
     if frequency == "quarter":
         return quarter.shift(-periods_back).end
     return quarter.end
-
-
-def row_dicts(frame: pd.DataFrame) -> list[dict]:
-    """The frame's rows as dicts of its columns, exactly as `frame.to_dict("records")` gives
-    them, in under half the time for frames of observations: columns of numbers, dates and
-    text whose blank is NaN are read a column at a time (any other kind of column is left to
-    `to_dict`, whose boxing of values this does not repeat).
-
-    >>> row_dicts(pd.DataFrame({"a": [1, 2], "b": [0.5, None]}))
-    [{'a': 1, 'b': 0.5}, {'a': 2, 'b': nan}]
-    """
-    if frame.columns.empty or not all(map(_read_whole, frame.dtypes)):
-        return frame.to_dict("records")
-    columns = list(frame.columns)
-    cells = zip(*(frame[c].tolist() for c in columns), strict=True)
-    return [dict(zip(columns, row, strict=True)) for row in cells]
-
-
-def _read_whole(dtype) -> bool:
-    """Whether `Series.tolist()` gives a column of this type as `to_dict` does."""
-    if isinstance(dtype, pd.StringDtype):
-        return dtype.na_value is not pd.NA  # pandas' text whose blank is NaN
-    return dtype.kind in "iufbmM"  # numpy numbers, booleans, dates and durations
 
 
 def _records(series) -> list[dict]:
@@ -219,21 +183,6 @@ def summarise(indicator, observations: pd.DataFrame, quarter, area: str) -> Summ
     """Current, previous, target, RAG and change of `indicator` for `area` at `quarter`."""
     series = headline_series(observations, indicator.indicator_id, area, indicator.frequency)
     return summarise_rows(indicator, _records(series), quarter, area)
-
-
-def headline_index(observations: pd.DataFrame) -> dict:
-    """(indicator id, area, frequency) -> that series' headline rows as dicts, oldest first.
-
-    Built once, it lets `summarise_rows` rate many indicators without filtering the frame.
-    """
-    index: dict = {}
-    rows = observations.sort_values("period_start")
-    if "breakdown" in rows.columns:  # headline rows: a blank breakdown
-        rows = rows[rows["breakdown"].isna() | (rows["breakdown"] == "")]
-    for row in row_dicts(rows):
-        key = (row["indicator_id"], row["area"], frequency_of(row["period_kind"]))
-        index.setdefault(key, []).append(row)
-    return index
 
 
 def summarise_rows(indicator, records: list[dict], quarter, area: str) -> Summary:

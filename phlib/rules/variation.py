@@ -226,7 +226,7 @@ def months_shown(last: Month, settings: SpcSettings) -> list[Month]:
 
 def scorecard_signals(indicator, records: list[dict], quarter, target) -> tuple[str, str]:
     """(variation, assurance) words of a monthly indicator for the scorecard ('' for none),
-    from its headline rows (`phlib.rules.selection.headline_index`) as its card shows them."""
+    from its headline rows (`phlib.rules.headline_rows.headline_index`) as its card shows them."""
     if indicator.frequency != "month":
         return "", ""
     settings = parse_settings(indicator.spc_limits, indicator.spc_run)

@@ -14,7 +14,8 @@ import pandas as pd
 from phlib.errors import Problem
 from phlib.narratives.document import SAMPLE
 from phlib.narratives.review import review_status
-from phlib.rules.selection import cutoff, headline_index, summarise_rows
+from phlib.rules.headline_rows import headline_index
+from phlib.rules.selection import cutoff, summarise_rows
 
 SHOWN = 8  # indicator ids listed per service
 

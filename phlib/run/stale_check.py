@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from phlib.display.window import window_values
 from phlib.errors import PhlibError
 from phlib.narratives import store as narratives
+from phlib.rules.headline_rows import headline_index
 from phlib.rules.quoted_figures import indicator_figures, stale_in
-from phlib.rules.selection import headline_index, summarise_rows
+from phlib.rules.selection import summarise_rows
 
 PERIODS = 4  # the quarter's months (or the year's quarters) a KPI table shows, and one more
 

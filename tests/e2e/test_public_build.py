@@ -27,8 +27,9 @@ from phlib.display.views import kpi_periods, period_labels, window
 from phlib.inputs.catalogue import load_catalogue
 from phlib.inputs.config import load_parameters
 from phlib.inputs.observations import load_observations
+from phlib.rules.headline_rows import headline_series
 from phlib.rules.publication import Publication
-from phlib.rules.selection import headline_series, summarise
+from phlib.rules.selection import summarise
 from phlib.run import memo
 
 QUARTER = h.QUARTER
