@@ -330,7 +330,7 @@ def run_code(km, code: str) -> tuple[int, str]:
         client = km.client()
         client.start_channels()
         try:
-            await client.wait_for_ready(timeout=60)
+            await kernels.answering(client, timeout=60)
             msg_id = client.execute(code)
             text, count = [], None
             while True:
